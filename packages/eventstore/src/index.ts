@@ -1,1 +1,2 @@
+export { createMemoryEventStore } from "./memory/memory-event-store.ts";
 export * from "./port.ts";

@@ -1,0 +1,54 @@
+// The memory adapter, for unit tests: the shared StoreIndex holding the events themselves.
+// Events are stored as JSON.parse of their serialised form, so reads return the same shapes as
+// the persistent adapters and callers cannot mutate stored events through their own objects.
+import {
+  type AppendOptions,
+  type AppendResult,
+  type EventData,
+  type EventStore,
+  EventStoreClosed,
+  encodeAppend,
+  type ReadStreamOptions,
+  type RecordedEvent,
+  type SubscribeToAllOptions,
+  type SubscriptionItem,
+} from "../port.ts";
+import { type Commit, resultOf, StoreIndex } from "./store-index.ts";
+
+const loadEvents = (commit: Commit<readonly EventData[]>) => commit.payload;
+
+class MemoryEventStore implements EventStore {
+  private readonly index = new StoreIndex<readonly EventData[]>();
+  private closed = false;
+
+  async append(stream: string, events: readonly EventData[], options: AppendOptions): Promise<AppendResult> {
+    if (this.closed) throw new EventStoreClosed();
+    const json = encodeAppend(stream, events, options);
+    const previous = this.index.resultOf(options.commitId);
+    if (previous) return previous;
+    const planned = this.index
+      .planner()
+      .plan(stream, options.expectedRevision ?? "any", options.commitId, events.length);
+    this.index.add([{ ...planned, payload: JSON.parse(json) as EventData[] }]);
+    return resultOf(planned);
+  }
+
+  async readStream(stream: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
+    if (this.closed) throw new EventStoreClosed();
+    return this.index.readStream(stream, options, loadEvents);
+  }
+
+  subscribeToAll(options: SubscribeToAllOptions = {}): AsyncIterable<SubscriptionItem> {
+    if (this.closed) throw new EventStoreClosed();
+    return this.index.subscribe(options, loadEvents);
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    this.index.end();
+  }
+}
+
+export function createMemoryEventStore(): EventStore {
+  return new MemoryEventStore();
+}
