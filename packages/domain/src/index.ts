@@ -1,1 +1,2 @@
 export * from "./reject-codes.ts";
+export * from "./schemas/core-schemas.ts";

@@ -1,0 +1,34 @@
+// Trading states of a product and the command that moves between them.
+import { z } from "zod";
+import { commandIdSchema, operatorIdSchema } from "./core-common.ts";
+
+export const tradingStateSchema = z.enum(["pre_open", "open", "halted", "closed", "gate_closed", "settled"]);
+export type TradingState = z.infer<typeof tradingStateSchema>;
+
+/**
+ * The allowed moves. Leaving open/halted for closed or gate_closed cancels every open order of
+ * the product (holds are released); halted keeps orders resting but nothing trades or enters.
+ */
+export const tradingStateTransitions: Readonly<Record<TradingState, readonly TradingState[]>> = {
+  pre_open: ["open", "closed"],
+  open: ["halted", "closed", "gate_closed"],
+  halted: ["open", "closed", "gate_closed"],
+  closed: ["settled"],
+  gate_closed: ["settled"],
+  settled: [],
+};
+
+export const setTradingStateSchema = z.object({
+  type: z.literal("SetTradingState"),
+  commandId: commandIdSchema,
+  operatorId: operatorIdSchema,
+  symbol: z.string().min(3).max(40),
+  state: tradingStateSchema,
+});
+
+export const tradingStateChangedSchema = z.object({
+  type: z.literal("TradingStateChanged"),
+  symbol: z.string().min(3).max(40),
+  from: tradingStateSchema,
+  to: tradingStateSchema,
+});
