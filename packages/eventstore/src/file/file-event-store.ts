@@ -1,0 +1,240 @@
+// The file adapter, the embedded default. Appends go through a group commit: every append that
+// arrives while a write is in flight joins the next batch, which is planned against the index
+// (expected revisions), written with one write and one fdatasync, and only then added to the
+// index and resolved. The index (streams, commitIds, global log) lives in memory and is rebuilt
+// on open by scanning the segments; payloads stay on disk and are read on demand.
+import { mkdir } from "node:fs/promises";
+import { type Commit, type PlannedCommit, resultOf, StoreIndex } from "../memory/store-index.ts";
+import {
+  type AppendOptions,
+  type AppendResult,
+  type EventData,
+  type EventStore,
+  EventStoreClosed,
+  type ExpectedRevision,
+  encodeAppend,
+  InvalidAppend,
+  type ReadStreamOptions,
+  type RecordedEvent,
+  type SubscribeToAllOptions,
+  type SubscriptionItem,
+} from "../port.ts";
+import { type DirectoryLock, lockDirectory } from "./lock.ts";
+import { encodeRecord, nameBytesMax, type RecordLocation, recordBytes } from "./record.ts";
+import { CorruptLog, recoverSegments, SegmentReader, SegmentWriter } from "./segments.ts";
+
+export interface FileEventStoreOptions {
+  /** A segment is closed and a new one started once a batch would take it past this size. */
+  readonly segmentBytesMax?: number;
+  /** Larger appends are rejected with InvalidAppend("too_large"). */
+  readonly recordBytesMax?: number;
+}
+
+export const fileEventStoreDefaults = {
+  segmentBytesMax: 64 * 1024 * 1024,
+  recordBytesMax: 16 * 1024 * 1024,
+} as const;
+
+interface QueuedAppend {
+  readonly stream: Buffer;
+  readonly streamName: string;
+  readonly commitId: Buffer;
+  readonly commitIdText: string;
+  readonly events: Buffer;
+  readonly count: number;
+  readonly expected: ExpectedRevision;
+  resolve(result: AppendResult): void;
+  reject(error: unknown): void;
+}
+
+type Accepted = { readonly append: QueuedAppend; readonly planned: PlannedCommit; readonly record: Buffer };
+
+class FileEventStore implements EventStore {
+  private readonly queue: QueuedAppend[] = [];
+  private readonly inFlight = new Map<string, Promise<AppendResult>>();
+  private flushing: Promise<void> | undefined;
+  /** Set when a write or sync failed: what is on disk is unknown until the store is reopened. */
+  private failure: Error | undefined;
+  private closed = false;
+  private readonly loadEvents = async (commit: Commit<RecordLocation>): Promise<EventData[]> => {
+    const { segment, eventsOffset, eventsBytes } = commit.payload;
+    return JSON.parse(
+      (await this.reader.read(segment, eventsOffset, eventsBytes)).toString("utf8"),
+    ) as EventData[];
+  };
+
+  constructor(
+    private readonly index: StoreIndex<RecordLocation>,
+    private readonly writer: SegmentWriter,
+    private readonly reader: SegmentReader,
+    private readonly lock: DirectoryLock,
+    private readonly recordBytesMax: number,
+  ) {}
+
+  append(stream: string, events: readonly EventData[], options: AppendOptions): Promise<AppendResult> {
+    try {
+      if (this.closed) throw new EventStoreClosed();
+      const json = encodeAppend(stream, events, options);
+      const previous = this.index.resultOf(options.commitId) ?? this.inFlight.get(options.commitId);
+      if (previous) return Promise.resolve(previous);
+      if (this.failure) throw this.failure;
+      return this.enqueue(stream, events.length, json, options);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  async readStream(stream: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
+    if (this.closed) throw new EventStoreClosed();
+    return this.index.readStream(stream, options, this.loadEvents);
+  }
+
+  subscribeToAll(options: SubscribeToAllOptions = {}): AsyncIterable<SubscriptionItem> {
+    if (this.closed) throw new EventStoreClosed();
+    return this.index.subscribe(options, this.loadEvents);
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.flushing;
+    this.index.end();
+    await this.writer.close();
+    await this.reader.close();
+    await this.lock.release();
+  }
+
+  private enqueue(
+    streamName: string,
+    count: number,
+    json: string,
+    options: AppendOptions,
+  ): Promise<AppendResult> {
+    const stream = Buffer.from(streamName);
+    const commitId = Buffer.from(options.commitId);
+    const events = Buffer.from(json);
+    if (stream.length > nameBytesMax || commitId.length > nameBytesMax) {
+      throw new InvalidAppend("too_large", `stream name or commitId longer than ${nameBytesMax} bytes`);
+    }
+    const size = recordBytes(stream, commitId, events);
+    if (size > this.recordBytesMax) {
+      throw new InvalidAppend("too_large", `record of ${size} bytes exceeds ${this.recordBytesMax}`);
+    }
+    const promise = new Promise<AppendResult>((resolve, reject) => {
+      this.queue.push({
+        stream,
+        streamName,
+        commitId,
+        commitIdText: options.commitId,
+        events,
+        count,
+        expected: options.expectedRevision ?? "any",
+        resolve,
+        reject,
+      });
+    });
+    this.inFlight.set(options.commitId, promise);
+    const forget = () => this.inFlight.delete(options.commitId);
+    promise.then(forget, forget);
+    this.flushing ??= this.flushLoop();
+    return promise;
+  }
+
+  private async flushLoop(): Promise<void> {
+    while (this.queue.length > 0) await this.writeBatch(this.queue.splice(0));
+    this.flushing = undefined;
+  }
+
+  /** One group commit. Conflicts are reported after the sync of the batch they lost against. */
+  private async writeBatch(batch: readonly QueuedAppend[]): Promise<void> {
+    const planner = this.index.planner();
+    const accepted: Accepted[] = [];
+    const rejected: [QueuedAppend, unknown][] = [];
+    for (const append of batch) {
+      try {
+        const planned = planner.plan(append.streamName, append.expected, append.commitIdText, append.count);
+        accepted.push({
+          append,
+          planned,
+          record: encodeRecord(planned, append.stream, append.commitId, append.events),
+        });
+      } catch (error) {
+        rejected.push([append, error]);
+      }
+    }
+    if (accepted.length > 0 && !(await this.writeAccepted(accepted))) return;
+    for (const { append, planned } of accepted) append.resolve(resultOf(planned));
+    for (const [append, error] of rejected) append.reject(error);
+  }
+
+  private async writeAccepted(accepted: readonly Accepted[]): Promise<boolean> {
+    let start: { segment: number; offset: number };
+    try {
+      start = await this.writer.write(Buffer.concat(accepted.map((a) => a.record)));
+    } catch (error) {
+      this.failure = new Error(`event store write failed, reopen to recover: ${String(error)}`, {
+        cause: error,
+      });
+      for (const { append } of accepted) append.reject(this.failure);
+      for (const queued of this.queue.splice(0)) queued.reject(this.failure);
+      return false;
+    }
+    let offset = start.offset;
+    this.index.add(
+      accepted.map(({ planned, record, append }) => {
+        const eventsBytes = append.events.length;
+        const payload = {
+          segment: start.segment,
+          eventsOffset: offset + record.length - eventsBytes,
+          eventsBytes,
+        };
+        offset += record.length;
+        return { ...planned, payload };
+      }),
+    );
+    return true;
+  }
+}
+
+/** Rebuilds the index from the segments, checking that every record continues the log. */
+async function rebuildIndex(directory: string, index: StoreIndex<RecordLocation>) {
+  return recoverSegments(directory, (segment, record, file) => {
+    const expected = index.planner().plan(record.stream, "any", record.commitId, record.count);
+    if (
+      expected.firstPosition !== record.firstPosition ||
+      expected.firstRevision !== record.firstRevision ||
+      index.resultOf(record.commitId) !== undefined
+    ) {
+      throw new CorruptLog(file, record.eventsOffset, `record ${record.commitId} does not continue the log`);
+    }
+    index.add([
+      {
+        ...expected,
+        payload: { segment, eventsOffset: record.eventsOffset, eventsBytes: record.eventsBytes },
+      },
+    ]);
+  });
+}
+
+/**
+ * Opens (creating if needed) the store in `directory`: takes the single-writer lock (throws
+ * EventStoreLocked if another live process holds it), recovers the segments (truncating a torn
+ * tail, throwing CorruptLog on other damage) and rebuilds the index.
+ */
+export async function openFileEventStore(
+  directory: string,
+  options: FileEventStoreOptions = {},
+): Promise<EventStore> {
+  const { segmentBytesMax, recordBytesMax } = { ...fileEventStoreDefaults, ...options };
+  await mkdir(directory, { recursive: true });
+  const lock = await lockDirectory(directory);
+  try {
+    const index = new StoreIndex<RecordLocation>();
+    const recovered = await rebuildIndex(directory, index);
+    const writer = await SegmentWriter.open(directory, segmentBytesMax, recovered);
+    return new FileEventStore(index, writer, new SegmentReader(directory), lock, recordBytesMax);
+  } catch (error) {
+    await lock.release();
+    throw error;
+  }
+}

@@ -1,0 +1,177 @@
+// Segment files: `<10-digit number>.seg`, appended in number order, each a sequence of records.
+// Recovery reads them in order, verifies every record and cuts a torn tail off the last one.
+import { type FileHandle, open, readdir, readFile } from "node:fs/promises";
+import { join } from "node:path";
+import { type ParsedRecord, parseRecord } from "./record.ts";
+
+export class CorruptLog extends Error {
+  override readonly name = "CorruptLog";
+  constructor(
+    readonly file: string,
+    readonly offset: number,
+    readonly reason: string,
+  ) {
+    super(`event store file ${file} is corrupt at byte ${offset}: ${reason}`);
+  }
+}
+
+const segmentPattern = /^(\d{10})\.seg$/;
+
+export function segmentPath(directory: string, segment: number): string {
+  return join(directory, `${String(segment).padStart(10, "0")}.seg`);
+}
+
+async function syncDirectory(directory: string): Promise<void> {
+  const handle = await open(directory, "r");
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+async function listSegments(directory: string): Promise<number[]> {
+  const names = await readdir(directory);
+  return names
+    .flatMap((name) => {
+      const match = segmentPattern.exec(name);
+      return match ? [Number(match[1])] : [];
+    })
+    .sort((a, b) => a - b);
+}
+
+export interface RecoveredLog {
+  /** The segment to append to and its valid length (0 and 0 for a new store). */
+  readonly lastSegment: number;
+  readonly lastSegmentBytes: number;
+  /** Bytes cut off the end of the last segment (a torn tail). */
+  readonly truncatedBytes: number;
+}
+
+/**
+ * Reads every segment in order, handing each valid record to `onRecord`. A torn tail in the
+ * last segment is truncated (and the truncation synced); any other damage throws CorruptLog.
+ */
+export async function recoverSegments(
+  directory: string,
+  onRecord: (segment: number, record: ParsedRecord, file: string) => void,
+): Promise<RecoveredLog> {
+  const segments = await listSegments(directory);
+  let recovered: RecoveredLog = { lastSegment: 0, lastSegmentBytes: 0, truncatedBytes: 0 };
+  for (const [i, segment] of segments.entries()) {
+    const file = segmentPath(directory, segment);
+    const buffer = await readFile(file);
+    let offset = 0;
+    while (offset < buffer.length) {
+      const parsed = parseRecord(buffer, offset);
+      if (parsed.kind === "record") {
+        onRecord(segment, parsed.record, file);
+        offset = parsed.record.end;
+      } else if (parsed.kind === "torn" && i === segments.length - 1) {
+        await truncate(file, offset);
+        break;
+      } else {
+        throw new CorruptLog(
+          file,
+          offset,
+          parsed.kind === "torn" ? "record cut short before the last segment" : parsed.reason,
+        );
+      }
+    }
+    recovered = { lastSegment: segment, lastSegmentBytes: offset, truncatedBytes: buffer.length - offset };
+  }
+  return recovered;
+}
+
+async function truncate(file: string, length: number): Promise<void> {
+  const handle = await open(file, "r+");
+  try {
+    await handle.truncate(length);
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+async function writeFully(handle: FileHandle, data: Buffer, position: number): Promise<void> {
+  let written = 0;
+  while (written < data.length) {
+    const { bytesWritten } = await handle.write(data, written, data.length - written, position + written);
+    written += bytesWritten;
+  }
+}
+
+/** Appends batches to the active segment, rolling over to a new one past `segmentBytesMax`. */
+export class SegmentWriter {
+  private constructor(
+    private readonly directory: string,
+    private readonly segmentBytesMax: number,
+    private segment: number,
+    private handle: FileHandle,
+    private size: number,
+  ) {}
+
+  static async open(
+    directory: string,
+    segmentBytesMax: number,
+    recovered: RecoveredLog,
+  ): Promise<SegmentWriter> {
+    const path = segmentPath(directory, recovered.lastSegment);
+    const handle = await open(path, recovered.lastSegmentBytes === 0 ? "w" : "r+");
+    if (recovered.lastSegmentBytes === 0) await syncDirectory(directory);
+    return new SegmentWriter(
+      directory,
+      segmentBytesMax,
+      recovered.lastSegment,
+      handle,
+      recovered.lastSegmentBytes,
+    );
+  }
+
+  /** Writes `data` and fdatasyncs it; returns where it starts. A batch never spans segments. */
+  async write(data: Buffer): Promise<{ segment: number; offset: number }> {
+    if (this.size > 0 && this.size + data.length > this.segmentBytesMax) await this.rollOver();
+    const offset = this.size;
+    await writeFully(this.handle, data, offset);
+    await this.handle.datasync();
+    this.size += data.length;
+    return { segment: this.segment, offset };
+  }
+
+  async close(): Promise<void> {
+    await this.handle.close();
+  }
+
+  private async rollOver(): Promise<void> {
+    await this.handle.close();
+    this.segment += 1;
+    this.size = 0;
+    this.handle = await open(segmentPath(this.directory, this.segment), "wx");
+    await syncDirectory(this.directory);
+  }
+}
+
+/** Positional reads of committed records; keeps one read handle per segment. */
+export class SegmentReader {
+  private readonly handles = new Map<number, Promise<FileHandle>>();
+
+  constructor(private readonly directory: string) {}
+
+  async read(segment: number, offset: number, length: number): Promise<Buffer> {
+    let handle = this.handles.get(segment);
+    if (!handle) {
+      handle = open(segmentPath(this.directory, segment), "r");
+      this.handles.set(segment, handle);
+    }
+    const buffer = Buffer.allocUnsafe(length);
+    const { bytesRead } = await (await handle).read(buffer, 0, length, offset);
+    if (bytesRead !== length) throw new Error(`short read in segment ${segment} at ${offset}`);
+    return buffer;
+  }
+
+  async close(): Promise<void> {
+    const handles = [...this.handles.values()];
+    this.handles.clear();
+    await Promise.all(handles.map(async (handle) => (await handle).close()));
+  }
+}
