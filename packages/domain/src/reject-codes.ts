@@ -14,6 +14,7 @@ export const rejectCodes = {
   INVALID_TIME_IN_FORCE: 1008,
   EXPIRY_IN_PAST: 1009,
   UNKNOWN_SYMBOL_FORMAT: 1010,
+  INVALID_AMOUNT: 1011,
 
   // 2xxx risk: the account cannot afford or is not allowed this exposure.
   INSUFFICIENT_FUNDS: 2001,
