@@ -7,6 +7,7 @@ export * from "./reference-data.ts";
 export * from "./reject-codes.ts";
 export * from "./schedule.ts";
 export * from "./schemas/common.ts";
+export * from "./schemas/core-schemas.ts";
 export * from "./schemas/orders.ts";
 export * from "./schemas/problem.ts";
 export * from "./specs.ts";

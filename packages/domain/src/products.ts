@@ -1,5 +1,6 @@
 import { DomainError } from "./errors.ts";
-import type { ProductKind, ReferenceData } from "./reference-data.ts";
+import type { ReferenceData } from "./reference-data.ts";
+import type { ProductKind } from "./schemas/core-products.ts";
 import { addMonthsMs, daysInMonth, type EpochMs, hourMs, utcParts } from "./time.ts";
 
 // The delivery grid. A product is one accelerator class in one delivery zone for one UTC period:
@@ -32,7 +33,7 @@ const pad2 = (n: number) => String(n).padStart(2, "0");
 function periodLabel(kind: ProductKind, startMs: EpochMs): string {
   const { year, month, day, hour } = utcParts(startMs);
   const yyyy = String(year).padStart(4, "0");
-  if (kind === "monthly") return `${yyyy}M${pad2(month)}`;
+  if (kind === "future") return `${yyyy}M${pad2(month)}`;
   const date = `${yyyy}${pad2(month)}${pad2(day)}`;
   return kind === "daily" ? date : `${date}T${pad2(hour)}`;
 }
@@ -40,14 +41,14 @@ function periodLabel(kind: ProductKind, startMs: EpochMs): string {
 /** The first instant of the period of `kind` that contains `ms`. */
 export function periodStartContaining(kind: ProductKind, ms: EpochMs): EpochMs {
   const { year, month, day, hour } = utcParts(ms);
-  if (kind === "monthly") return Date.UTC(year, month - 1, 1);
+  if (kind === "future") return Date.UTC(year, month - 1, 1);
   if (kind === "daily") return Date.UTC(year, month - 1, day);
   return Date.UTC(year, month - 1, day, hour);
 }
 
 /** The period of `kind` that starts at `startMs`: exclusive end. */
 export function periodOf(kind: ProductKind, startMs: EpochMs): Period {
-  if (kind === "monthly") return { startMs, endMs: addMonthsMs(startMs, 1) };
+  if (kind === "future") return { startMs, endMs: addMonthsMs(startMs, 1) };
   return { startMs, endMs: startMs + (kind === "daily" ? 24 : 1) * hourMs };
 }
 
@@ -107,12 +108,12 @@ export function parseSymbol(symbol: string, ref: ReferenceData): Product {
     throw new DomainError("UNKNOWN_CLASS", `${symbol}: unknown accelerator class ${classCode}`);
   if (!ref.zones.has(zoneCode))
     throw new DomainError("UNKNOWN_ZONE", `${symbol}: unknown delivery zone ${zoneCode}`);
-  const kind: ProductKind = futureMonth !== undefined ? "monthly" : hour !== undefined ? "hourly" : "daily";
+  const kind: ProductKind = futureMonth !== undefined ? "future" : hour !== undefined ? "hourly" : "daily";
   const startMs = checkedDate(
     symbol,
     Number(year),
     Number(futureMonth ?? month),
-    kind === "monthly" ? 1 : Number(day),
+    kind === "future" ? 1 : Number(day),
     kind === "hourly" ? Number(hour) : 0,
   );
   return { symbol, kind, classCode, zoneCode, periodStartMs: startMs };
@@ -130,5 +131,5 @@ export function hoursInPeriod(product: Product): number {
 }
 
 export function isPhysical(product: Product): boolean {
-  return product.kind !== "monthly";
+  return product.kind !== "future";
 }

@@ -5,13 +5,14 @@ import { z } from "zod";
 import { DomainError } from "./errors.ts";
 import { feeBpsMax, feeBpsMin, lotsMax } from "./limits.ts";
 import { unsignedDecimalPattern } from "./price.ts";
+import { type ProductKind, productKindSchema } from "./schemas/core-products.ts";
 import { issuePath } from "./schemas/problem.ts";
 
 // Reference data is versioned JSON in packages/domain/data (not code). It is validated here, once,
 // at start; a bad file stops the start with the file and the field in the message.
 
-export type ProductKind = "hourly" | "daily" | "monthly";
-export const productKinds: readonly ProductKind[] = ["hourly", "daily", "monthly"];
+/** Product kinds, as the core lists them: hourly spot, daily block, monthly future. */
+export const productKinds: readonly ProductKind[] = productKindSchema.options;
 
 /** Codes appear inside symbols, so they share the symbol grammar: upper-case letters and digits. */
 const codeSchema = z.string().regex(/^[A-Z0-9]{1,16}$/, "must be 1-16 upper-case letters or digits");
@@ -101,7 +102,7 @@ const files = {
       kinds: z.strictObject({
         hourly: physicalSpecSchema("hour"),
         daily: physicalSpecSchema("day"),
-        monthly: futureSpecSchema,
+        future: futureSpecSchema,
       }),
     }),
   },
@@ -219,7 +220,7 @@ function resolveKindSpecs(
     }
     return {
       kind,
-      settlement: kind === "monthly" ? "cash" : "physical",
+      settlement: kind === "future" ? "cash" : "physical",
       tick: spec.tick,
       minLots: spec.minLots,
       maxLots: spec.maxLots,
@@ -235,7 +236,7 @@ function resolveKindSpecs(
       penaltyBps: "penaltyRate" in spec ? rateToBps(file, `${at}.penaltyRate`, spec.penaltyRate) : null,
     };
   };
-  return { hourly: resolve("hourly"), daily: resolve("daily"), monthly: resolve("monthly") };
+  return { hourly: resolve("hourly"), daily: resolve("daily"), future: resolve("future") };
 }
 
 /**

@@ -1,16 +1,13 @@
-import { z } from "zod";
 import { DomainError } from "./errors.ts";
 import { isPhysical, type Product, periodOf, periodStartContaining, productOf } from "./products.ts";
-import { type KindSpec, type ProductKind, productKinds, type ReferenceData } from "./reference-data.ts";
+import { type KindSpec, productKinds, type ReferenceData } from "./reference-data.ts";
+import type { ProductKind } from "./schemas/core-products.ts";
+import type { TradingState } from "./schemas/core-trading-state.ts";
 import { addMonthsMs, dayMs, type EpochMs, hourMs, minuteMs } from "./time.ts";
 
 // When products are listed and when they stop trading, derived from the kind specs and the instant
 // passed in. A product is listed from its listing time (periodStart - listingLead) until its
 // trading end (periodStart - tradingEndLeadMinutes): listed(t) <=> listingMs <= t < tradingEndMs.
-
-export const tradingStates = ["pre_open", "open", "halted", "closed", "gate_closed", "settled"] as const;
-export const tradingStateSchema = z.enum(tradingStates);
-export type TradingState = z.infer<typeof tradingStateSchema>;
 
 /** The states time alone decides; `halted` and `settled` come from events, not the clock. */
 export type ScheduledTradingState = Extract<TradingState, "pre_open" | "open" | "gate_closed" | "closed">;

@@ -6,7 +6,7 @@ import { listingMs, tradingEndMs } from "./schedule.ts";
 import type { EpochMs } from "./time.ts";
 
 /** Everything the core needs to trade one product, resolved from the reference data. */
-export interface ProductSpec extends KindSpec {
+export interface ResolvedProductSpec extends KindSpec {
   readonly symbol: string;
   readonly currency: string;
   readonly currencyDecimals: number;
@@ -22,7 +22,7 @@ export interface ProductSpec extends KindSpec {
   readonly tradingEndMs: EpochMs;
 }
 
-export function productSpec(product: Product, ref: ReferenceData): ProductSpec {
+export function resolveProductSpec(product: Product, ref: ReferenceData): ResolvedProductSpec {
   const kindSpec = ref.kindSpecs[product.kind];
   const currency = zoneCurrency(ref, product.zoneCode);
   const priceDecimals = tickDecimals(kindSpec.tick);
@@ -43,7 +43,7 @@ export function productSpec(product: Product, ref: ReferenceData): ProductSpec {
 }
 
 /** Why an order's quantity does not fit the product, or undefined if it does. */
-export function lotsRejectCode(lots: number, spec: ProductSpec): RejectCode | undefined {
+export function lotsRejectCode(lots: number, spec: ResolvedProductSpec): RejectCode | undefined {
   if (!Number.isSafeInteger(lots) || lots < 1) return "INVALID_QUANTITY";
   if (lots < spec.minLots) return "QUANTITY_BELOW_MIN";
   if (lots > spec.maxLots) return "QUANTITY_ABOVE_MAX";

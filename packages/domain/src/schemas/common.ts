@@ -1,6 +1,8 @@
 import { z } from "zod";
 import { idLengthMax, lotsMax } from "../limits.ts";
 import { signedDecimalPattern, unsignedDecimalPattern } from "../price.ts";
+import { epochMsSchema } from "./core-common.ts";
+import type { sideSchema } from "./core-orders.ts";
 
 // Building blocks shared by every command and event schema. A command or event is
 // { type, v, data, metadata }: `type` a literal name, `v` the schema version of `data`, matching the
@@ -12,9 +14,6 @@ export const idSchema = z
     new RegExp(`^[A-Za-z0-9][A-Za-z0-9._:-]{0,${idLengthMax - 1}}$`),
     `must be 1-${idLengthMax} letters, digits or . _ : - (starting with a letter or digit)`,
   );
-
-/** Epoch milliseconds, UTC. */
-export const epochMsSchema = z.int().min(0);
 
 /** A price as a decimal string: "12.34". Checked against the product's tick by priceToTicks. */
 export const priceStringSchema = z
@@ -35,7 +34,6 @@ export const lotsOrZeroSchema = z.int().min(0).max(lotsMax);
 /** Symbol syntax only; whether the product exists is decided by parseSymbol against reference data. */
 export const symbolSchema = z.string().min(5).max(64);
 
-export const sideSchema = z.enum(["buy", "sell"]);
 export type Side = z.infer<typeof sideSchema>;
 
 /** What the journal adds to every command: who sent it, when it arrived, and its idempotency id. */

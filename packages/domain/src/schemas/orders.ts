@@ -2,24 +2,21 @@ import { z } from "zod";
 import { rejectCodeList } from "../reject-codes.ts";
 import {
   commandSchema,
-  epochMsSchema,
   eventSchema,
   idSchema,
   lotsOrZeroSchema,
   lotsSchema,
   priceStringSchema,
-  sideSchema,
   signedAmountSchema,
   symbolSchema,
 } from "./common.ts";
+import { epochMsSchema } from "./core-common.ts";
+import { cancelReasonSchema, sideSchema, stpModeSchema, timeInForceSchema } from "./core-orders.ts";
 
 // Commands and events of the order path (gateway -> core -> engine -> feed). Version 1 of each.
 
 export const orderTypeSchema = z.enum(["limit", "market"]);
-export const timeInForceSchema = z.enum(["GTC", "GTD", "IOC", "FOK"]);
 export const marketTimeInForceSchema = z.enum(["IOC", "FOK"]);
-/** Self-trade prevention, decided by the taker's mode. */
-export const stpModeSchema = z.enum(["cancel_newest", "cancel_oldest", "cancel_both", "decrement"]);
 export const rejectCodeSchema = z.enum(rejectCodeList);
 
 export type OrderType = z.infer<typeof orderTypeSchema>;
@@ -143,26 +140,26 @@ export const massCancelDataSchema = z.strictObject({
   side: sideSchema.optional(),
 });
 
-export const placeOrderSchema = commandSchema("PlaceOrder", placeOrderDataSchema);
-export const cancelOrderSchema = commandSchema("CancelOrder", cancelOrderDataSchema);
-export const replaceOrderSchema = commandSchema("ReplaceOrder", replaceOrderDataSchema);
-export const amendOrderSchema = commandSchema("AmendOrder", amendOrderDataSchema);
-export const massCancelSchema = commandSchema("MassCancel", massCancelDataSchema);
+export const placeOrderCommandSchema = commandSchema("PlaceOrder", placeOrderDataSchema);
+export const cancelOrderCommandSchema = commandSchema("CancelOrder", cancelOrderDataSchema);
+export const replaceOrderCommandSchema = commandSchema("ReplaceOrder", replaceOrderDataSchema);
+export const amendOrderCommandSchema = commandSchema("AmendOrder", amendOrderDataSchema);
+export const massCancelCommandSchema = commandSchema("MassCancel", massCancelDataSchema);
 
 export const orderCommandSchema = z.discriminatedUnion("type", [
-  placeOrderSchema,
-  cancelOrderSchema,
-  replaceOrderSchema,
-  amendOrderSchema,
-  massCancelSchema,
+  placeOrderCommandSchema,
+  cancelOrderCommandSchema,
+  replaceOrderCommandSchema,
+  amendOrderCommandSchema,
+  massCancelCommandSchema,
 ]);
 
 export type PlaceOrderData = z.infer<typeof placeOrderDataSchema>;
-export type PlaceOrder = z.infer<typeof placeOrderSchema>;
-export type CancelOrder = z.infer<typeof cancelOrderSchema>;
-export type ReplaceOrder = z.infer<typeof replaceOrderSchema>;
-export type AmendOrder = z.infer<typeof amendOrderSchema>;
-export type MassCancel = z.infer<typeof massCancelSchema>;
+export type PlaceOrder = z.infer<typeof placeOrderCommandSchema>;
+export type CancelOrder = z.infer<typeof cancelOrderCommandSchema>;
+export type ReplaceOrder = z.infer<typeof replaceOrderCommandSchema>;
+export type AmendOrder = z.infer<typeof amendOrderCommandSchema>;
+export type MassCancel = z.infer<typeof massCancelCommandSchema>;
 export type OrderCommand = z.infer<typeof orderCommandSchema>;
 export type OrderCommandType = OrderCommand["type"];
 export const orderCommandTypes = orderCommandSchema.options.map((o) => o.shape.type.value);
@@ -176,7 +173,7 @@ const orderRefFields = {
   symbol: symbolSchema,
 };
 
-export const orderAcceptedSchema = eventSchema(
+export const orderAcceptedEventSchema = eventSchema(
   "OrderAccepted",
   z.discriminatedUnion("orderType", [
     z.strictObject({ ...limitFields, orderId: idSchema }).superRefine(checkLimitOrder),
@@ -184,7 +181,7 @@ export const orderAcceptedSchema = eventSchema(
   ]),
 );
 
-export const orderRejectedSchema = eventSchema(
+export const orderRejectedEventSchema = eventSchema(
   "OrderRejected",
   z.strictObject({
     accountId: idSchema,
@@ -206,7 +203,7 @@ const tradePartySchema = z.strictObject({
 });
 
 /** One fill at the maker's price; `takerSide` is the aggressor's side. */
-export const tradeExecutedSchema = eventSchema(
+export const tradeExecutedEventSchema = eventSchema(
   "TradeExecuted",
   z.strictObject({
     tradeId: idSchema,
@@ -219,33 +216,19 @@ export const tradeExecutedSchema = eventSchema(
   }),
 );
 
-export const cancelReasonSchema = z.enum([
-  "client_request",
-  "mass_cancel",
-  "self_trade_prevented",
-  "ioc_remainder",
-  "fok_not_fillable",
-  "post_only_would_take",
-  "collar_reached",
-  "no_liquidity",
-  "disconnect",
-  "gate_closure",
-  "trading_closed",
-  "liquidation",
-]);
 export type CancelReason = z.infer<typeof cancelReasonSchema>;
 
-export const orderCancelledSchema = eventSchema(
+export const orderCancelledEventSchema = eventSchema(
   "OrderCancelled",
   z.strictObject({ ...orderRefFields, reason: cancelReasonSchema, cancelledLots: lotsOrZeroSchema }),
 );
 
-export const orderExpiredSchema = eventSchema(
+export const orderExpiredEventSchema = eventSchema(
   "OrderExpired",
   z.strictObject({ ...orderRefFields, expiredLots: lotsSchema }),
 );
 
-export const orderReplacedSchema = eventSchema(
+export const orderReplacedEventSchema = eventSchema(
   "OrderReplaced",
   z.strictObject({
     accountId: idSchema,
@@ -259,13 +242,13 @@ export const orderReplacedSchema = eventSchema(
   }),
 );
 
-export const orderAmendedSchema = eventSchema(
+export const orderAmendedEventSchema = eventSchema(
   "OrderAmended",
   z.strictObject({ ...orderRefFields, oldQuantityLots: lotsSchema, newQuantityLots: lotsSchema }),
 );
 
 /** The aggregate at one price level after a change; quantityLots 0 means the level is gone. */
-export const bookLevelChangedSchema = eventSchema(
+export const bookLevelChangedEventSchema = eventSchema(
   "BookLevelChanged",
   z.strictObject({
     symbol: symbolSchema,
@@ -277,23 +260,23 @@ export const bookLevelChangedSchema = eventSchema(
 );
 
 export const orderEventSchema = z.discriminatedUnion("type", [
-  orderAcceptedSchema,
-  orderRejectedSchema,
-  tradeExecutedSchema,
-  orderCancelledSchema,
-  orderExpiredSchema,
-  orderReplacedSchema,
-  orderAmendedSchema,
-  bookLevelChangedSchema,
+  orderAcceptedEventSchema,
+  orderRejectedEventSchema,
+  tradeExecutedEventSchema,
+  orderCancelledEventSchema,
+  orderExpiredEventSchema,
+  orderReplacedEventSchema,
+  orderAmendedEventSchema,
+  bookLevelChangedEventSchema,
 ]);
 
-export type OrderAccepted = z.infer<typeof orderAcceptedSchema>;
-export type OrderRejected = z.infer<typeof orderRejectedSchema>;
-export type TradeExecuted = z.infer<typeof tradeExecutedSchema>;
-export type OrderCancelled = z.infer<typeof orderCancelledSchema>;
-export type OrderExpired = z.infer<typeof orderExpiredSchema>;
-export type OrderReplaced = z.infer<typeof orderReplacedSchema>;
-export type OrderAmended = z.infer<typeof orderAmendedSchema>;
-export type BookLevelChanged = z.infer<typeof bookLevelChangedSchema>;
+export type OrderAccepted = z.infer<typeof orderAcceptedEventSchema>;
+export type OrderRejected = z.infer<typeof orderRejectedEventSchema>;
+export type TradeExecuted = z.infer<typeof tradeExecutedEventSchema>;
+export type OrderCancelled = z.infer<typeof orderCancelledEventSchema>;
+export type OrderExpired = z.infer<typeof orderExpiredEventSchema>;
+export type OrderReplaced = z.infer<typeof orderReplacedEventSchema>;
+export type OrderAmended = z.infer<typeof orderAmendedEventSchema>;
+export type BookLevelChanged = z.infer<typeof bookLevelChangedEventSchema>;
 export type OrderEvent = z.infer<typeof orderEventSchema>;
 export type OrderEventType = OrderEvent["type"];
