@@ -42,7 +42,11 @@ function channelsFor(prefix: string) {
       reply: priced,
     }),
     shard: requestChannel(`${prefix}.shard.*`, { request: quote, reply: z.string() }),
+    shardEast: `${prefix}.shard.east`,
+    shardWest: `${prefix}.shard.west`,
     trades: eventChannel(`${prefix}.trades.>`, trade),
+    tradesBase: `${prefix}.trades`,
+    tradesH100: `${prefix}.trades.H100`,
     tradesLoose: eventChannel(`${prefix}.trades.>`, looseTrade),
     done: eventChannel(`${prefix}.done`, z.null()),
   };
@@ -84,6 +88,18 @@ export function busBehaviour(kind: string, harness: () => BusHarness): void {
     const errorsOf = () => {
       const errors: Error[] = [];
       return { errors, options: { onError: (error: Error) => errors.push(error) } };
+    };
+
+    /** Publishes trades at these prices, then waits until `sub` has received all of them (a marker
+     * sent after them on the same connection arrives after them). */
+    const publishSettled = async (sub: Bus, publisher: Bus, prices: readonly number[]) => {
+      const marker = sub.messages(ch.done);
+      await sub.flush();
+      for (const price of prices)
+        publisher.publish(ch.trades, { instrument: "H100", price, qty: 1 }, { subject: ch.tradesH100 });
+      publisher.publish(ch.done, null);
+      await marker[Symbol.asyncIterator]().next();
+      marker.unsubscribe();
     };
 
     afterEach(async () => {
@@ -253,11 +269,7 @@ export function busBehaviour(kind: string, harness: () => BusHarness): void {
       plain.subscribe(ch.trades, (t) => all.add(String(t.price)));
       await Promise.all([a.flush(), b.flush(), plain.flush()]);
       for (let price = 0; price < 40; price++) {
-        publisher.publish(
-          ch.trades,
-          { instrument: "H100", price, qty: 1 },
-          { subject: `${ch.trades.subject.slice(0, -2)}.H100` },
-        );
+        publisher.publish(ch.trades, { instrument: "H100", price, qty: 1 }, { subject: ch.tradesH100 });
       }
       expect((await all.waitFor(40)).map(Number)).toEqual(Array.from({ length: 40 }, (_, n) => n));
       const byGroup = await group.waitFor(40);
@@ -269,7 +281,7 @@ export function busBehaviour(kind: string, harness: () => BusHarness): void {
     test("matches `*` to one token and `>` to one or more, as NATS does", async () => {
       const sub = await connect();
       const publisher = await connect();
-      const base = ch.trades.subject.slice(0, -2);
+      const base = ch.tradesBase;
       const star = collector<string>();
       const tail = collector<string>();
       sub.subscribe(ch.trades, (_t, { subject }) => star.add(subject), { subject: `${base}.*` });
@@ -289,11 +301,10 @@ export function busBehaviour(kind: string, harness: () => BusHarness): void {
     test("routes requests on a pattern channel to the concrete subject named", async () => {
       const server = await connect();
       server.serve(ch.shard, (request, { subject }) => `${subject.split(".").at(-1)}:${request.instrument}`, {
-        subject: `${ch.shard.subject.slice(0, -2)}.east`,
+        subject: ch.shardEast,
       });
       await server.flush();
-      const east = `${ch.shard.subject.slice(0, -2)}.east`;
-      const west = `${ch.shard.subject.slice(0, -2)}.west`;
+      const [east, west] = [ch.shardEast, ch.shardWest];
       expect(await server.request(ch.shard, { instrument: "H100", lots: 1 }, { subject: east })).toBe(
         "east:H100",
       );
@@ -308,7 +319,7 @@ export function busBehaviour(kind: string, harness: () => BusHarness): void {
       const sub = await connect(seen.options);
       const publisher = await connect();
       const got = collector<number>();
-      const subject = `${ch.trades.subject.slice(0, -2)}.H100`;
+      const subject = ch.tradesH100;
       sub.subscribe(ch.trades, (t) => {
         got.add(t.price);
         if (t.price === 2) throw new Error("subscriber bug");
@@ -334,7 +345,7 @@ export function busBehaviour(kind: string, harness: () => BusHarness): void {
     test("iterates a subscription; unsubscribe and break end it, drain first delivers what arrived", async () => {
       const sub = await connect();
       const publisher = await connect();
-      const subject = `${ch.trades.subject.slice(0, -2)}.H100`;
+      const subject = ch.tradesH100;
       const stream = sub.messages(ch.trades);
       const broken = sub.messages(ch.trades);
       await sub.flush();
@@ -350,12 +361,7 @@ export function busBehaviour(kind: string, harness: () => BusHarness): void {
       for await (const { message } of broken) if (message.price === 1) break;
 
       const drained = sub.messages(ch.trades);
-      const done = sub.messages(ch.done);
-      await sub.flush();
-      for (let price = 4; price <= 5; price++)
-        publisher.publish(ch.trades, { instrument: "H100", price, qty: 1 }, { subject });
-      publisher.publish(ch.done, null);
-      await done[Symbol.asyncIterator]().next();
+      await publishSettled(sub, publisher, [4, 5]);
       await drained.drain();
       publisher.publish(ch.trades, { instrument: "H100", price: 6, qty: 1 }, { subject });
       const rest: number[] = [];
@@ -367,14 +373,8 @@ export function busBehaviour(kind: string, harness: () => BusHarness): void {
       const seen = errorsOf();
       const sub = await connect(seen.options);
       const publisher = await connect();
-      const subject = `${ch.trades.subject.slice(0, -2)}.H100`;
       const stream = sub.messages(ch.trades, { pendingMax: 2 });
-      const done = sub.messages(ch.done);
-      await sub.flush();
-      for (let price = 1; price <= 4; price++)
-        publisher.publish(ch.trades, { instrument: "H100", price, qty: 1 }, { subject });
-      publisher.publish(ch.done, null);
-      await done[Symbol.asyncIterator]().next();
+      await publishSettled(sub, publisher, [1, 2, 3, 4]);
       await stream.drain();
       const kept: number[] = [];
       for await (const { message } of stream) kept.push(message.price);
@@ -386,19 +386,12 @@ export function busBehaviour(kind: string, harness: () => BusHarness): void {
     test("stops delivering after unsubscribe", async () => {
       const sub = await connect();
       const publisher = await connect();
-      const subject = `${ch.trades.subject.slice(0, -2)}.H100`;
       const got = collector<number>();
-      const barrier = collector<null>();
       const subscription = sub.subscribe(ch.trades, (t) => got.add(t.price));
-      sub.subscribe(ch.done, (m) => barrier.add(m));
-      await sub.flush();
-      publisher.publish(ch.trades, { instrument: "H100", price: 1, qty: 1 }, { subject });
-      expect(await got.waitFor(1)).toEqual([1]);
+      await publishSettled(sub, publisher, [1]);
+      expect(got.items).toEqual([1]);
       subscription.unsubscribe();
-      await sub.flush();
-      publisher.publish(ch.trades, { instrument: "H100", price: 2, qty: 1 }, { subject });
-      publisher.publish(ch.done, null);
-      await barrier.waitFor(1);
+      await publishSettled(sub, publisher, [2]);
       expect(got.items).toEqual([1]);
     });
 
@@ -424,6 +417,7 @@ export function busBehaviour(kind: string, harness: () => BusHarness): void {
     test("drain lets in-flight handlers reply, then the bus refuses new work", async () => {
       const server = await connect();
       const client = await connect();
+      const order: string[] = [];
       let release: () => void = () => {};
       const started = new Promise<void>((resolve) => {
         server.serve(ch.price, async (request) => {
@@ -431,15 +425,19 @@ export function busBehaviour(kind: string, harness: () => BusHarness): void {
           await new Promise<void>((r) => {
             release = r;
           });
+          order.push("handled");
           return { instrument: request.instrument, notional: 7n };
         });
       });
       await server.flush();
       const pending = client.request(ch.price, { instrument: "X", lots: 1 });
       await started;
-      const drained = server.drain();
+      const drained = server.drain().then(() => order.push("drained"));
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(order).toEqual([]);
       release();
       await drained;
+      expect(order).toEqual(["handled", "drained"]);
       expect(await pending).toEqual({ instrument: "X", notional: 7n });
       expect(() => server.serve(ch.price, () => ({ instrument: "X", notional: 1n }))).toThrow(BusClosedError);
       const after = await settleOf(client.request(ch.price, { instrument: "X", lots: 1 }));
