@@ -1,0 +1,82 @@
+// Read queries the gateway serves from core state (embedded mode). Plain data out, never live
+// references, so a caller cannot mutate the core by accident.
+import type { LevelView } from "@ghx/engine";
+import type { Balance, CoreState, FillRecord, OrderRecord, Position } from "./state.ts";
+
+export interface OpenOrderView {
+  readonly orderId: number;
+  readonly clientOrderId: string;
+  readonly symbol: string;
+  readonly side: "buy" | "sell";
+  readonly price: number;
+  readonly qty: number;
+  readonly remaining: number;
+  readonly filled: number;
+  readonly tif: string;
+}
+
+export interface ProductView {
+  readonly symbol: string;
+  readonly kind: string;
+  readonly state: string;
+  readonly currency: string;
+  readonly bestBid: number | undefined;
+  readonly bestAsk: number | undefined;
+}
+
+export const openOrders = (state: CoreState, accountId: string): OpenOrderView[] =>
+  [...(state.accounts.get(accountId)?.openOrders.values() ?? [])].map((o) => ({
+    orderId: o.orderId,
+    clientOrderId: o.clientOrderId,
+    symbol: state.productsByIdx[o.productIdx]!.spec.symbol,
+    side: o.side,
+    price: o.price,
+    qty: o.qty,
+    remaining: o.remaining,
+    filled: o.filled,
+    tif: o.tif,
+  }));
+
+export const orderHistory = (state: CoreState, accountId: string): OrderRecord[] => [
+  ...(state.accounts.get(accountId)?.history ?? []),
+];
+
+export const fills = (state: CoreState, accountId: string): FillRecord[] => [
+  ...(state.accounts.get(accountId)?.fills ?? []),
+];
+
+export const balances = (state: CoreState, accountId: string): Record<string, Balance> =>
+  Object.fromEntries([...(state.accounts.get(accountId)?.balances ?? [])].map(([c, b]) => [c, { ...b }]));
+
+export const positions = (state: CoreState, accountId: string): Record<string, Position> =>
+  Object.fromEntries(
+    [...(state.accounts.get(accountId)?.positions ?? [])].map(([idx, p]) => [
+      state.productsByIdx[idx]!.spec.symbol,
+      { ...p },
+    ]),
+  );
+
+export const products = (state: CoreState): ProductView[] =>
+  state.productsByIdx.map((p) => ({
+    symbol: p.spec.symbol,
+    kind: p.spec.kind,
+    state: p.state,
+    currency: p.spec.currency,
+    bestBid: p.book.bestBid(),
+    bestAsk: p.book.bestAsk(),
+  }));
+
+export function bookDepth(
+  state: CoreState,
+  symbol: string,
+  levels: number,
+): { bids: LevelView[]; asks: LevelView[] } | undefined {
+  const product = state.products.get(symbol);
+  if (!product) return undefined;
+  return { bids: product.book.depth("buy", levels), asks: product.book.depth("sell", levels) };
+}
+
+export function apiKey(state: CoreState, keyId: string) {
+  const key = state.apiKeys.get(keyId);
+  return key && { ...key, scopes: [...key.scopes] };
+}

@@ -1,0 +1,125 @@
+// Full state as plain JSON data (snapshots) and the state hash over its canonical encoding.
+// Canonical because every map is written as an array in insertion order, which is itself a
+// function of the command sequence; restoring inserts in that order again.
+import { createHash } from "node:crypto";
+import type { Capability, ProductSpec, TradingState } from "@ghx/domain";
+import type { BookSnapshot } from "@ghx/engine";
+import { restoreBook } from "./book.ts";
+import {
+  type Account,
+  type ApiKey,
+  addProduct,
+  type Balance,
+  type CapacityDeclaration,
+  type CoreState,
+  type CurrencyTotals,
+  type FillRecord,
+  initialState,
+  newAccount,
+  type Order,
+  type OrderRecord,
+  type Outcome,
+  type Position,
+} from "./state.ts";
+
+export interface AccountSnapshot {
+  readonly id: string;
+  readonly owner: string;
+  readonly capabilities: Capability[];
+  readonly blocked: boolean;
+  readonly apiKeyCount: number;
+  readonly balances: [string, Balance][];
+  readonly positions: [number, Position][];
+  readonly capacity: CapacityDeclaration[];
+  readonly committedLots: [string, [number, number][]][];
+  readonly history: OrderRecord[];
+  readonly fills: FillRecord[];
+}
+
+export interface ProductSnapshot {
+  readonly spec: ProductSpec;
+  readonly state: TradingState;
+  readonly book: BookSnapshot;
+}
+
+export interface CoreSnapshot {
+  readonly version: 1;
+  readonly lastSeq: number;
+  readonly lastTs: number;
+  readonly owners: string[];
+  readonly accounts: AccountSnapshot[];
+  readonly products: ProductSnapshot[];
+  readonly orders: Order[];
+  readonly apiKeys: [string, ApiKey][];
+  readonly totals: [string, CurrencyTotals][];
+  readonly dedupe: [string, Outcome][];
+}
+
+function snapshotAccount(a: Account): AccountSnapshot {
+  return {
+    id: a.id,
+    owner: a.owner,
+    capabilities: [...a.capabilities],
+    blocked: a.blocked,
+    apiKeyCount: a.apiKeyCount,
+    balances: [...a.balances].map(([c, b]) => [c, { ...b }]),
+    positions: [...a.positions].map(([p, pos]) => [p, { ...pos }]),
+    capacity: [...a.capacity],
+    committedLots: [...a.committedLots].map(([k, hours]) => [k, [...hours]]),
+    history: [...a.history],
+    fills: [...a.fills],
+  };
+}
+
+export function snapshotState(state: CoreState): CoreSnapshot {
+  return {
+    version: 1,
+    lastSeq: state.lastSeq,
+    lastTs: state.lastTs,
+    owners: [...state.owners.keys()],
+    accounts: state.accountsByIdx.map(snapshotAccount),
+    products: state.productsByIdx.map((p) => ({ spec: p.spec, state: p.state, book: p.book.snapshot() })),
+    orders: [...state.orders.values()].map((o) => ({ ...o })),
+    apiKeys: [...state.apiKeys],
+    totals: [...state.totals].map(([c, t]) => [c, { ...t }]),
+    dedupe: [...state.dedupe],
+  };
+}
+
+export function restoreState(snapshot: CoreSnapshot): CoreState {
+  if (snapshot.version !== 1) throw new Error(`unknown core snapshot version ${String(snapshot.version)}`);
+  const state = initialState();
+  state.lastSeq = snapshot.lastSeq;
+  state.lastTs = snapshot.lastTs;
+  for (const [idx, owner] of snapshot.owners.entries()) state.owners.set(owner, idx);
+  for (const a of snapshot.accounts) {
+    const account = newAccount(state, a.id, a.owner, a.capabilities);
+    account.blocked = a.blocked;
+    account.apiKeyCount = a.apiKeyCount;
+    for (const [c, b] of a.balances) account.balances.set(c, { ...b });
+    for (const [p, pos] of a.positions) account.positions.set(p, { ...pos });
+    account.capacity.push(...a.capacity);
+    for (const [k, hours] of a.committedLots) account.committedLots.set(k, new Map(hours));
+    account.history.push(...a.history);
+    account.fills.push(...a.fills);
+  }
+  for (const p of snapshot.products) addProduct(state, p.spec, p.state, (sink) => restoreBook(sink, p.book));
+  for (const o of snapshot.orders) {
+    const order = { ...o };
+    const account = state.accountsByIdx[order.accountIdx]!;
+    state.orders.set(order.orderId, order);
+    account.openOrders.set(order.orderId, order);
+    account.openClientIds.set(order.clientOrderId, order.orderId);
+  }
+  for (const [keyId, key] of snapshot.apiKeys) state.apiKeys.set(keyId, key);
+  for (const [c, t] of snapshot.totals) state.totals.set(c, { ...t });
+  for (const [id, outcome] of snapshot.dedupe) state.dedupe.set(id, outcome);
+  return state;
+}
+
+/** sha256 (hex) of the canonical JSON of the whole state, books included. */
+export function stateHash(state: CoreState): string {
+  return createHash("sha256")
+    .update(JSON.stringify(snapshotState(state)))
+    .digest("hex");
+}

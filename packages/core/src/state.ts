@@ -1,0 +1,303 @@
+// The core's state: one mutable aggregate owned by the single core thread. Maps iterate in
+// insertion order, and insertion order is a function of the command sequence, so encoding the
+// maps in order is canonical (the state hash and snapshots rely on it).
+import type { Capability, CoreEvent, ProductSpec, RejectCode, TradingState } from "@ghx/domain";
+import type { Side, TimeInForce } from "@ghx/engine";
+import { CoreSink, type MatchingBook } from "./book.ts";
+import { capacityKeyOf } from "./capacity.ts";
+
+/** One currency of one account, in minor units. Vouchers are kept apart from cash. */
+export interface Balance {
+  available: number;
+  held: number;
+  escrow: number;
+  margin: number;
+  bond: number;
+  voucherAvailable: number;
+  voucherHeld: number;
+  voucherEscrow: number;
+}
+
+/** An account's exposure in one product. */
+export interface Position {
+  /** Signed lots: long > 0, short < 0. Σ over accounts = 0 per product. */
+  qty: number;
+  openBidLots: number;
+  openAskLots: number;
+  /** Physical shorts: proceeds kept as pending revenue (cash and voucher parts). */
+  escrowCash: number;
+  escrowVoucher: number;
+  /** Futures: initial margin posted for the position. */
+  margin: number;
+  /** Futures: Σ signed trade notionals (buy +, sell −), for variation margin at settlement. */
+  openNotional: number;
+  /** Physical: max(0, open ask lots − qty), the lots this product draws from declared capacity. */
+  potentialShortLots: number;
+}
+
+export interface Order {
+  readonly orderId: number;
+  readonly accountIdx: number;
+  readonly productIdx: number;
+  readonly clientOrderId: string;
+  readonly side: Side;
+  price: number;
+  qty: number;
+  remaining: number;
+  filled: number;
+  readonly tif: TimeInForce;
+  /** Cash held per open lot: notional at the limit (buys) or margin (futures), plus the max fee. */
+  holdPerLot: number;
+  /** Notional per lot at the limit: the most vouchers one lot may use. */
+  notionalPerLot: number;
+  /** Vouchers held for the open lots (physical buys only). */
+  voucherHold: number;
+  /** Of holdPerLot, the futures initial margin per lot (0 for physical). */
+  marginPerLot: number;
+}
+
+export interface OrderRecord {
+  readonly orderId: number;
+  readonly clientOrderId: string;
+  readonly symbol: string;
+  readonly side: Side;
+  readonly price: number;
+  readonly qty: number;
+  readonly filled: number;
+  readonly status: "filled" | "cancelled" | "expired";
+  readonly seq: number;
+}
+
+export interface FillRecord {
+  readonly orderId: number;
+  readonly symbol: string;
+  readonly side: Side;
+  readonly price: number;
+  readonly qty: number;
+  readonly fee: number;
+  readonly liquidity: "maker" | "taker";
+  readonly seq: number;
+  readonly ts: number;
+}
+
+export interface CapacityDeclaration {
+  readonly accelerator: string;
+  readonly zone: string;
+  readonly gpus: number;
+  readonly from: number;
+  readonly to: number;
+}
+
+export interface ApiKey {
+  readonly accountId: string;
+  readonly publicKey: string;
+  readonly scopes: readonly string[];
+}
+
+export interface Account {
+  readonly id: string;
+  /** Dense index, the engine's account id. */
+  readonly idx: number;
+  readonly owner: string;
+  /** The engine's self-trade-prevention group: the owner's index + 1 (0 means none). */
+  readonly stpGroup: number;
+  readonly capabilities: ReadonlySet<Capability>;
+  blocked: boolean;
+  readonly balances: Map<string, Balance>;
+  readonly positions: Map<number, Position>;
+  readonly openOrders: Map<number, Order>;
+  /** clientOrderId → orderId among open orders. */
+  readonly openClientIds: Map<string, number>;
+  apiKeyCount: number;
+  readonly capacity: CapacityDeclaration[];
+  /** `${accelerator}.${zone}` → hour start (ms) → lots committed (Σ potential shorts). */
+  readonly committedLots: Map<string, Map<number, number>>;
+  readonly history: OrderRecord[];
+  readonly fills: FillRecord[];
+}
+
+export interface Product {
+  readonly idx: number;
+  readonly spec: ProductSpec;
+  state: TradingState;
+  readonly physical: boolean;
+  /** Minor units per tick per lot: tickMinor × hoursPerLot. */
+  readonly lotTickMinor: number;
+  /** `${accelerator}.${zone}`: the capacity pool physical products draw from. */
+  readonly capacityKey: string;
+  readonly book: MatchingBook;
+}
+
+/** Exchange-level ledger per currency: what conservation is checked against. */
+export interface CurrencyTotals {
+  deposits: number;
+  withdrawals: number;
+  feeIncome: number;
+  vouchersIssued: number;
+}
+
+export type Outcome =
+  | { readonly status: "accepted"; readonly seq: number; readonly orderId?: number }
+  | {
+      readonly status: "rejected";
+      readonly seq: number;
+      readonly code: RejectCode;
+      readonly message: string;
+    };
+
+export interface CoreState {
+  readonly accounts: Map<string, Account>;
+  readonly accountsByIdx: Account[];
+  /** owner → dense owner index. */
+  readonly owners: Map<string, number>;
+  readonly products: Map<string, Product>;
+  readonly productsByIdx: Product[];
+  readonly orders: Map<number, Order>;
+  /** keyId → key, over all accounts (the gateway looks keys up by id). */
+  readonly apiKeys: Map<string, ApiKey>;
+  readonly totals: Map<string, CurrencyTotals>;
+  /** commandId → first outcome, oldest first (FIFO window). */
+  readonly dedupe: Map<string, Outcome>;
+  lastSeq: number;
+  lastTs: number;
+  /** Where every book reports; not state itself (see book.ts). */
+  readonly sink: CoreSink;
+}
+
+/** A command with what the sequencer stamped on it. */
+export interface Sequenced<C> {
+  readonly seq: number;
+  readonly ts: number;
+  readonly command: C;
+}
+
+/** What one command did: its outcome and the events it emitted, in order. */
+export interface Applied {
+  readonly outcome: Outcome;
+  readonly events: CoreEvent[];
+  /** A retry of a command id in the dedupe window: the first outcome, nothing changed. */
+  readonly duplicate: boolean;
+}
+
+export function initialState(): CoreState {
+  const accountsByIdx: Account[] = [];
+  return {
+    accounts: new Map(),
+    accountsByIdx,
+    owners: new Map(),
+    products: new Map(),
+    productsByIdx: [],
+    orders: new Map(),
+    apiKeys: new Map(),
+    totals: new Map(),
+    dedupe: new Map(),
+    lastSeq: 0,
+    lastTs: 0,
+    sink: new CoreSink(accountsByIdx),
+  };
+}
+
+export const emptyBalance = (): Balance => ({
+  available: 0,
+  held: 0,
+  escrow: 0,
+  margin: 0,
+  bond: 0,
+  voucherAvailable: 0,
+  voucherHeld: 0,
+  voucherEscrow: 0,
+});
+
+export const emptyPosition = (): Position => ({
+  qty: 0,
+  openBidLots: 0,
+  openAskLots: 0,
+  escrowCash: 0,
+  escrowVoucher: 0,
+  margin: 0,
+  openNotional: 0,
+  potentialShortLots: 0,
+});
+
+export function balanceOf(account: Account, currency: string): Balance {
+  let balance = account.balances.get(currency);
+  if (!balance) {
+    balance = emptyBalance();
+    account.balances.set(currency, balance);
+  }
+  return balance;
+}
+
+export function positionOf(account: Account, productIdx: number): Position {
+  let position = account.positions.get(productIdx);
+  if (!position) {
+    position = emptyPosition();
+    account.positions.set(productIdx, position);
+  }
+  return position;
+}
+
+export function totalsOf(state: CoreState, currency: string): CurrencyTotals {
+  let totals = state.totals.get(currency);
+  if (!totals) {
+    totals = { deposits: 0, withdrawals: 0, feeIncome: 0, vouchersIssued: 0 };
+    state.totals.set(currency, totals);
+  }
+  return totals;
+}
+
+/** Keep the newest `max` entries of a bounded history. */
+export function pushBounded<T>(list: T[], item: T, max: number): void {
+  list.push(item);
+  if (list.length > max) list.splice(0, list.length - max);
+}
+
+/** A new account with nothing in it; the owner must already have its index. */
+export function newAccount(
+  state: CoreState,
+  id: string,
+  owner: string,
+  capabilities: Iterable<Capability>,
+): Account {
+  const account: Account = {
+    id,
+    idx: state.accountsByIdx.length,
+    owner,
+    stpGroup: state.owners.get(owner)! + 1,
+    capabilities: new Set(capabilities),
+    blocked: false,
+    balances: new Map(),
+    positions: new Map(),
+    openOrders: new Map(),
+    openClientIds: new Map(),
+    apiKeyCount: 0,
+    capacity: [],
+    committedLots: new Map(),
+    history: [],
+    fills: [],
+  };
+  state.accounts.set(id, account);
+  state.accountsByIdx.push(account);
+  return account;
+}
+
+/** Adds a product with its book (a new one, or one restored from a snapshot). */
+export function addProduct(
+  state: CoreState,
+  spec: ProductSpec,
+  tradingState: TradingState,
+  book: (sink: CoreSink) => MatchingBook,
+): Product {
+  const product: Product = {
+    idx: state.productsByIdx.length,
+    spec,
+    state: tradingState,
+    physical: spec.kind !== "future",
+    lotTickMinor: spec.tickMinor * spec.hoursPerLot,
+    capacityKey: capacityKeyOf(spec.accelerator, spec.zone),
+    book: book(state.sink),
+  };
+  state.products.set(spec.symbol, product);
+  state.productsByIdx.push(product);
+  return product;
+}
