@@ -87,26 +87,26 @@ export function ticksToPrice(ticks: number, tick: string): string {
   return size.times(ticks).toFixed(decimals);
 }
 
-/** Checks a lot count from a command: a whole number from 1 to lotsMax. */
-export function toLots(value: number): Lots {
-  if (!Number.isSafeInteger(value) || value < 1 || value > lotsMax) {
-    throw new DomainError(
-      "INVALID_LOTS",
-      `quantity ${value} is not a whole number of lots from 1 to ${lotsMax}`,
-    );
+function wholeNumberFrom1(
+  value: number,
+  max: number,
+  code: "INVALID_LOTS" | "PRICE_OUT_OF_RANGE",
+  unit: string,
+): number {
+  if (!Number.isSafeInteger(value) || value < 1 || value > max) {
+    throw new DomainError(code, `${value} is not a whole number of ${unit} from 1 to ${max}`);
   }
-  return value as Lots;
+  return value;
 }
 
-/** Marks a price known to be valid (from the book or a spec) as ticks; checks it is in range. */
+/** Checks a lot count from a command: a whole number from 1 to lotsMax. */
+export function toLots(value: number): Lots {
+  return wholeNumberFrom1(value, lotsMax, "INVALID_LOTS", "lots") as Lots;
+}
+
+/** Brands an integer price (from the book or a spec) as ticks after checking its range. */
 export function toTicks(value: number): Ticks {
-  if (!Number.isSafeInteger(value) || value < 1 || value > priceTicksMax) {
-    throw new DomainError(
-      "PRICE_OUT_OF_RANGE",
-      `price ${value} is not a whole number of ticks from 1 to ${priceTicksMax}`,
-    );
-  }
-  return value as Ticks;
+  return wholeNumberFrom1(value, priceTicksMax, "PRICE_OUT_OF_RANGE", "ticks") as Ticks;
 }
 
 /** "12.34" in a 2-decimal currency -> 1234n. Signed; a finer amount is refused, never rounded. */
