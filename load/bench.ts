@@ -9,6 +9,7 @@ const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 
 const benches: Record<string, string> = {
   engine: "packages/engine/bench/engine.bench.ts",
+  bus: "packages/bus/bench/bus.bench.ts",
   eventstore: "packages/eventstore/bench/eventstore.bench.ts",
   core: "services/core/bench/core.bench.ts",
   gateway: "services/gateway/bench/gateway.bench.ts",
