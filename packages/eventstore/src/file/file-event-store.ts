@@ -232,7 +232,13 @@ export async function openFileEventStore(
     const index = new StoreIndex<RecordLocation>();
     const recovered = await rebuildIndex(directory, index);
     const writer = await SegmentWriter.open(directory, segmentBytesMax, recovered);
-    return new FileEventStore(index, writer, new SegmentReader(directory), lock, recordBytesMax);
+    return new FileEventStore(
+      index,
+      writer,
+      new SegmentReader(directory, (segment) => writer.committedBytes(segment)),
+      lock,
+      recordBytesMax,
+    );
   } catch (error) {
     await lock.release();
     throw error;

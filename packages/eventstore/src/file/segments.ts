@@ -142,6 +142,11 @@ export class SegmentWriter {
     await this.handle.close();
   }
 
+  /** Bytes of `segment` that are synced and final. */
+  committedBytes(segment: number): number {
+    return segment < this.segment ? Number.POSITIVE_INFINITY : this.size;
+  }
+
   private async rollOver(): Promise<void> {
     await this.handle.close();
     this.segment += 1;
@@ -151,22 +156,46 @@ export class SegmentWriter {
   }
 }
 
-/** Positional reads of committed records; keeps one read handle per segment. */
+/**
+ * Positional reads of committed records; keeps one read handle per segment. Reads at least
+ * `readAheadBytes` and keeps the last chunk, so a subscription catching up reads the log in large
+ * sequential chunks instead of one read per record. A chunk never extends past the bytes
+ * committed when it was read: beyond them a batch may be half written.
+ */
 export class SegmentReader {
   private readonly handles = new Map<number, Promise<FileHandle>>();
+  private chunk: { segment: number; offset: number; data: Buffer } | undefined;
 
-  constructor(private readonly directory: string) {}
+  constructor(
+    private readonly directory: string,
+    private readonly committedBytes: (segment: number) => number,
+    private readonly readAheadBytes = 256 * 1024,
+  ) {}
 
   async read(segment: number, offset: number, length: number): Promise<Buffer> {
+    const cached = this.chunk;
+    if (
+      cached?.segment === segment &&
+      offset >= cached.offset &&
+      offset + length <= cached.offset + cached.data.length
+    ) {
+      return cached.data.subarray(offset - cached.offset, offset - cached.offset + length);
+    }
+    const committedEnd = this.committedBytes(segment);
+    const buffer = Buffer.allocUnsafe(Math.max(length, Math.min(this.readAheadBytes, committedEnd - offset)));
+    const { bytesRead } = await (await this.handle(segment)).read(buffer, 0, buffer.length, offset);
+    if (bytesRead < length) throw new Error(`short read in segment ${segment} at ${offset}`);
+    this.chunk = { segment, offset, data: buffer.subarray(0, bytesRead) };
+    return buffer.subarray(0, length);
+  }
+
+  private handle(segment: number): Promise<FileHandle> {
     let handle = this.handles.get(segment);
     if (!handle) {
       handle = open(segmentPath(this.directory, segment), "r");
       this.handles.set(segment, handle);
     }
-    const buffer = Buffer.allocUnsafe(length);
-    const { bytesRead } = await (await handle).read(buffer, 0, length, offset);
-    if (bytesRead !== length) throw new Error(`short read in segment ${segment} at ${offset}`);
-    return buffer;
+    return handle;
   }
 
   async close(): Promise<void> {
