@@ -16,7 +16,7 @@ export * as limits from "./limits.ts";
 export { feeMinor, notionalMinor } from "./money.ts";
 export type { OpenOrderView, ProductView } from "./queries.ts";
 export * as queries from "./queries.ts";
-export { type CoreSnapshot, restoreState, snapshotState, stateHash } from "./snapshot.ts";
+export { type CoreSnapshot, encodeSnapshot, restoreState, snapshotState, stateHash } from "./snapshot.ts";
 export {
   type Account,
   type Applied,

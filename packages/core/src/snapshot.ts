@@ -117,9 +117,10 @@ export function restoreState(snapshot: CoreSnapshot): CoreState {
   return state;
 }
 
-/** sha256 (hex) of the canonical JSON of the whole state, books included. */
-export function stateHash(state: CoreState): string {
-  return createHash("sha256")
-    .update(JSON.stringify(snapshotState(state)))
-    .digest("hex");
+/** The snapshot's canonical JSON and its sha256 (hex): the state hash, books included. */
+export function encodeSnapshot(state: CoreState): { readonly json: string; readonly hash: string } {
+  const json = JSON.stringify(snapshotState(state));
+  return { json, hash: createHash("sha256").update(json).digest("hex") };
 }
+
+export const stateHash = (state: CoreState): string => encodeSnapshot(state).hash;

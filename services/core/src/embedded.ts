@@ -1,0 +1,93 @@
+// The embedded mode: the core in this process over the file event store (or a store the host
+// shares with other services). `npm start` and the gateway use the client this returns.
+import { join } from "node:path";
+import { type CoreState, queries, stateHash } from "@ghx/core";
+import { type EventStore, openFileEventStore } from "@ghx/eventstore";
+import {
+  invariantCheckEveryCommandsDefault,
+  snapshotEveryCommandsDefault,
+  snapshotEveryMsDefault,
+} from "./limits.ts";
+import type { EventsRecord } from "./records.ts";
+import { recover } from "./replay.ts";
+import { CoreRuntime, type SubmitResult } from "./runtime.ts";
+import { SnapshotDirectory } from "./snapshots.ts";
+
+export interface EmbeddedCoreOptions {
+  /** Holds `events/` (the file event store, unless `store` is given) and `snapshots/`. */
+  readonly dataDir: string;
+  /** A store shared with the host's other services; the core does not close it. */
+  readonly store?: EventStore;
+  readonly snapshotEveryCommands?: number;
+  readonly snapshotEveryMs?: number;
+  readonly invariantCheckEveryCommands?: number;
+  readonly clock?: () => number;
+}
+
+/** Read side for the gateway: plain data computed from the live core state. */
+export type CoreQueries = {
+  readonly [K in keyof typeof queries]: (typeof queries)[K] extends (
+    state: CoreState,
+    ...rest: infer A
+  ) => infer R
+    ? (...rest: A) => R
+    : never;
+};
+
+export interface CoreClient {
+  /** Validates, sequences, applies and journals; resolves once the journal record is durable. */
+  submit(command: unknown): Promise<SubmitResult>;
+  readonly queries: CoreQueries;
+  /** Every events record once it is in `core-events`; returns the unsubscribe function. */
+  onEvents(listener: (record: EventsRecord) => void): () => void;
+  stateHash(): string;
+  readonly lastSeq: number;
+  /** Drains the journal, writes a final snapshot, closes the store if the core opened it. */
+  close(): Promise<void>;
+}
+
+function bindQueries(state: CoreState): CoreQueries {
+  const bound: Record<string, unknown> = {};
+  for (const [name, query] of Object.entries(queries)) {
+    bound[name] = (...args: unknown[]) =>
+      (query as (s: CoreState, ...a: unknown[]) => unknown)(state, ...args);
+  }
+  return bound as CoreQueries;
+}
+
+export async function startCoreRuntime(
+  options: EmbeddedCoreOptions & { store: EventStore },
+): Promise<CoreRuntime> {
+  const snapshots = new SnapshotDirectory(join(options.dataDir, "snapshots"));
+  const recovered = await recover(options.store, snapshots);
+  return new CoreRuntime(recovered, {
+    store: options.store,
+    snapshots,
+    snapshotEveryCommands: options.snapshotEveryCommands ?? snapshotEveryCommandsDefault,
+    snapshotEveryMs: options.snapshotEveryMs ?? snapshotEveryMsDefault,
+    invariantCheckEveryCommands: options.invariantCheckEveryCommands ?? invariantCheckEveryCommandsDefault,
+    ...(options.clock ? { clock: options.clock } : {}),
+  });
+}
+
+export async function startEmbeddedCore(options: EmbeddedCoreOptions): Promise<CoreClient> {
+  const ownStore = options.store === undefined;
+  const store = options.store ?? (await openFileEventStore(join(options.dataDir, "events")));
+  const runtime = await startCoreRuntime({ ...options, store });
+  return {
+    submit: (command) => runtime.submit(command),
+    queries: bindQueries(runtime.state),
+    onEvents: (listener) => runtime.onEvents(listener),
+    stateHash: () => stateHash(runtime.state),
+    get lastSeq() {
+      return runtime.state.lastSeq;
+    },
+    async close() {
+      try {
+        await runtime.close();
+      } finally {
+        if (ownStore) await store.close();
+      }
+    },
+  };
+}

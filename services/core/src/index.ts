@@ -1,0 +1,30 @@
+// @ghx/core-service: the core's runtime. The pipeline, one screen:
+//
+//   submit(command)                      gateway / bus request (NATS mode) / scheduler
+//     → validate (zod, coreCommandSchema)
+//     → sequence  seq = last + 1, ts = max(last ts, clock)          (runtime.ts)
+//     → apply     @ghx/core applyCommand: dedupe → risk hold → match (engine) → risk release
+//     → journal   group commit: one `core-journal` record per batch, expected revision
+//     → ack       the caller's promise resolves (outcome + events) only now
+//     → publish   one `core-events` record per batch, expected revision (the failover fence)
+//     → snapshot  every N commands or T ms, at a batch cut (snapshots.ts); recovery = snapshot + replay
+export {
+  type CoreClient,
+  type CoreQueries,
+  type EmbeddedCoreOptions,
+  startCoreRuntime,
+  startEmbeddedCore,
+} from "./embedded.ts";
+export * as coreLimits from "./limits.ts";
+export { eventsStream, journalStream } from "./limits.ts";
+export {
+  type CommandEvents,
+  commandEvents,
+  type EventsRecord,
+  eventsRecordType,
+  type JournalRecord,
+  journalRecordType,
+} from "./records.ts";
+export { journalRecords, type Recovered, recover, replayRecord } from "./replay.ts";
+export { CoreOverloaded, CoreRuntime, CoreStopped, type SubmitResult } from "./runtime.ts";
+export { SnapshotDirectory } from "./snapshots.ts";

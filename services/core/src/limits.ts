@@ -1,0 +1,22 @@
+// Bounds of the core runtime (TigerBeetle style: every queue is bounded, all limits in one place).
+
+/** Commands in one journal record (one group commit). Bounds the record size to a few MB. */
+export const batchCommandsMax = 8_192;
+/** Commands waiting for the journal before submit() pushes back with CORE_OVERLOADED. */
+export const pendingCommandsMax = 200_000;
+/** Take a snapshot after this many commands or this much time, whichever comes first. */
+export const snapshotEveryCommandsDefault = 500_000;
+export const snapshotEveryMsDefault = 60_000;
+/** Snapshot files kept on disk (older ones are deleted). */
+export const snapshotsKeptMax = 3;
+/** Journal records read per page during recovery and verification. */
+export const replayPageRecordsMax = 64;
+
+export const journalStream = "core-journal";
+export const eventsStream = "core-events";
+
+// A batch bigger than the pending queue could never fill.
+if (batchCommandsMax > pendingCommandsMax) throw new Error("limits: batchCommandsMax > pendingCommandsMax");
+
+/** Run the invariant checks (O(accounts)) after this many commands in production. */
+export const invariantCheckEveryCommandsDefault = 100_000;

@@ -1,0 +1,262 @@
+// The core runtime, LMAX-style: a sequencer stamps each command (sequence number, time), the core
+// applies it at once in memory, and the caller is answered only when the command's journal
+// record is durable. Commands arriving while one journal append is in flight form the next
+// group commit: one EventStore event per batch, many commands in it. After the journal record
+// is durable, the batch's events go to `core-events` with an expected revision, which fences
+// out a second core writing after a failover (its append fails, it stops).
+import {
+  type Applied,
+  applyCommand,
+  type CoreState,
+  checkInvariants,
+  encodeSnapshot,
+  type Outcome,
+} from "@ghx/core";
+import { type CoreCommand, type CoreEvent, coreCommandSchema } from "@ghx/domain";
+import type { EventStore } from "@ghx/eventstore";
+import { batchCommandsMax, eventsStream, journalStream, pendingCommandsMax } from "./limits.ts";
+import { type EventsRecord, eventsRecordType, type JournalRecord, journalRecordType } from "./records.ts";
+import type { Recovered } from "./replay.ts";
+import type { SnapshotDirectory } from "./snapshots.ts";
+
+export interface SubmitResult {
+  readonly outcome: Outcome;
+  readonly events: readonly CoreEvent[];
+  /** The command id was seen before: this is the first outcome, and nothing happened again. */
+  readonly duplicate: boolean;
+}
+
+export interface RuntimeOptions {
+  readonly store: EventStore;
+  readonly snapshots?: SnapshotDirectory;
+  readonly snapshotEveryCommands: number;
+  readonly snapshotEveryMs: number;
+  /** Run the invariant checks after this many commands (0 = after every batch). */
+  readonly invariantCheckEveryCommands: number;
+  /** Wall clock for the sequencer; the core itself never reads one. */
+  readonly clock?: () => number;
+}
+
+interface Batch {
+  readonly first: number;
+  readonly ts: number[];
+  readonly commands: CoreCommand[];
+  readonly events: CoreEvent[][];
+  readonly results: SubmitResult[];
+  readonly resolvers: ((result: SubmitResult) => void)[];
+  readonly rejecters: ((error: Error) => void)[];
+}
+
+export class CoreOverloaded extends Error {
+  override readonly name = "CoreOverloaded";
+}
+
+export class CoreStopped extends Error {
+  override readonly name = "CoreStopped";
+}
+
+type Listener = (record: EventsRecord) => void;
+
+export class CoreRuntime {
+  readonly state: CoreState;
+  private journalRevision: number;
+  private eventsRevision: number;
+  private open: Batch;
+  /** Full batches waiting for the append in flight (the open one keeps filling meanwhile). */
+  private readonly sealed: Batch[] = [];
+  private pending = 0;
+  private inFlight: Promise<void> | undefined;
+  private eventsChain: Promise<void> = Promise.resolve();
+  private failure: Error | undefined;
+  private closing = false;
+  private sinceSnapshot = 0;
+  private lastSnapshotMs: number;
+  private sinceInvariantCheck = 0;
+  private readonly listeners = new Set<Listener>();
+  private readonly clock: () => number;
+
+  constructor(
+    recovered: Recovered,
+    private readonly options: RuntimeOptions,
+  ) {
+    this.state = recovered.state;
+    this.journalRevision = recovered.journalRevision;
+    this.eventsRevision = recovered.eventsRevision;
+    this.clock = options.clock ?? Date.now;
+    this.lastSnapshotMs = this.clock();
+    this.open = this.newBatch();
+  }
+
+  get failed(): Error | undefined {
+    return this.failure;
+  }
+
+  /** Validated submission (commands from outside the process). */
+  submit(input: unknown): Promise<SubmitResult> {
+    const parsed = coreCommandSchema.safeParse(input);
+    if (!parsed.success) {
+      const message = parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ");
+      return Promise.resolve({
+        outcome: { status: "rejected", seq: 0, code: "INVALID_COMMAND", message },
+        events: [],
+        duplicate: false,
+      });
+    }
+    return this.submitValid(parsed.data);
+  }
+
+  /** For callers that already validated with coreCommandSchema (the gateway, the bench). */
+  submitValid(command: CoreCommand): Promise<SubmitResult> {
+    if (this.failure) return Promise.reject(this.failure);
+    if (this.closing) return Promise.reject(new CoreStopped("the core is closing"));
+    if (this.pending >= pendingCommandsMax) return Promise.reject(new CoreOverloaded("journal queue full"));
+    if (this.open.commands.length >= batchCommandsMax) {
+      this.sealed.push(this.open);
+      this.open = this.newBatch();
+    }
+    const seq = this.state.lastSeq + 1;
+    const ts = Math.max(this.state.lastTs, this.clock());
+    let applied: Applied;
+    try {
+      applied = applyCommand(this.state, { seq, ts, command });
+    } catch (error) {
+      this.fail(error);
+      return Promise.reject(this.failure);
+    }
+    const batch = this.open;
+    batch.ts.push(ts);
+    batch.commands.push(command);
+    batch.events.push(applied.events);
+    batch.results.push(applied);
+    this.pending++;
+    const promise = new Promise<SubmitResult>((resolve, reject) => {
+      batch.resolvers.push(resolve);
+      batch.rejecters.push(reject);
+    });
+    // Let every command submitted in this tick join the batch before it is cut.
+    if (batch.commands.length === 1) queueMicrotask(() => this.flush());
+    return promise;
+  }
+
+  /** Called with every events record once it is in `core-events` (embedded consumers). */
+  onEvents(listener: Listener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private newBatch(): Batch {
+    return {
+      first: this.state.lastSeq + 1,
+      ts: [],
+      commands: [],
+      events: [],
+      results: [],
+      resolvers: [],
+      rejecters: [],
+    };
+  }
+
+  private flush(): void {
+    if (this.inFlight || this.failure) return;
+    let batch = this.sealed.shift();
+    let snapshot: (() => Promise<void>) | undefined;
+    if (!batch) {
+      if (this.open.commands.length === 0) return;
+      batch = this.open;
+      this.open = this.newBatch();
+      // Only now is the state exactly "journal up to this batch".
+      snapshot = this.snapshotIfDue(batch.commands.length);
+    }
+    this.checkInvariantsIfDue(batch.commands.length);
+    this.inFlight = this.commit(batch, snapshot).then(
+      () => {
+        this.inFlight = undefined;
+        this.flush();
+      },
+      (error: unknown) => {
+        this.inFlight = undefined;
+        this.fail(error);
+      },
+    );
+  }
+
+  private async commit(batch: Batch, snapshot: (() => Promise<void>) | undefined): Promise<void> {
+    const record: JournalRecord = { first: batch.first, ts: batch.ts, commands: batch.commands };
+    try {
+      await this.options.store.append(journalStream, [{ type: journalRecordType, data: record }], {
+        expectedRevision: this.journalRevision < 0 ? "no_stream" : BigInt(this.journalRevision),
+        commitId: `core-journal-${batch.first}`,
+      });
+    } catch (error) {
+      for (const reject of batch.rejecters) reject(error as Error);
+      throw error;
+    }
+    this.journalRevision++;
+    this.pending -= batch.commands.length;
+    for (let i = 0; i < batch.resolvers.length; i++) batch.resolvers[i]!(batch.results[i]!);
+    const events: EventsRecord = { first: batch.first, ts: batch.ts, events: batch.events };
+    this.eventsChain = this.eventsChain.then(() => this.publish(events, snapshot));
+    this.eventsChain.catch((error: unknown) => this.fail(error));
+  }
+
+  private async publish(record: EventsRecord, snapshot: (() => Promise<void>) | undefined): Promise<void> {
+    await this.options.store.append(eventsStream, [{ type: eventsRecordType, data: record }], {
+      expectedRevision: this.eventsRevision < 0 ? "no_stream" : BigInt(this.eventsRevision),
+      commitId: `core-events-${record.first}`,
+    });
+    this.eventsRevision++;
+    for (const listener of this.listeners) listener(record);
+    // Written only once its batch's events are in: recovery relies on events ≥ snapshot.
+    if (snapshot) await snapshot();
+  }
+
+  private checkInvariantsIfDue(commands: number): void {
+    this.sinceInvariantCheck += commands;
+    if (this.sinceInvariantCheck < this.options.invariantCheckEveryCommands) return;
+    this.sinceInvariantCheck = 0;
+    checkInvariants(this.state);
+  }
+
+  private snapshotIfDue(commands: number): (() => Promise<void>) | undefined {
+    this.sinceSnapshot += commands;
+    const now = this.clock();
+    const due =
+      this.sinceSnapshot >= this.options.snapshotEveryCommands ||
+      now - this.lastSnapshotMs >= this.options.snapshotEveryMs;
+    if (!due || !this.options.snapshots) return undefined;
+    return this.captureSnapshot(now);
+  }
+
+  private captureSnapshot(now: number): () => Promise<void> {
+    this.sinceSnapshot = 0;
+    this.lastSnapshotMs = now;
+    const { json, hash } = encodeSnapshot(this.state);
+    const header = { journalRevision: this.journalRevision + 1, seq: this.state.lastSeq, hash };
+    const snapshots = this.options.snapshots!;
+    return () => snapshots.write(header, json);
+  }
+
+  private fail(error: unknown): void {
+    if (this.failure) return;
+    this.failure = error instanceof Error ? error : new Error(String(error));
+    // Whatever was applied but not journaled must never be acknowledged.
+    for (const batch of [...this.sealed, this.open])
+      for (const reject of batch.rejecters) reject(this.failure);
+    this.sealed.length = 0;
+    this.open = this.newBatch();
+  }
+
+  /** Waits for every accepted command to be journaled and published, then writes a snapshot. */
+  async close(options: { snapshot?: boolean } = {}): Promise<void> {
+    this.closing = true;
+    while (this.inFlight || ((this.sealed.length > 0 || this.open.commands.length > 0) && !this.failure)) {
+      this.flush();
+      await this.inFlight;
+    }
+    await this.eventsChain;
+    if (this.failure) throw this.failure;
+    if (options.snapshot !== false && this.options.snapshots && this.sinceSnapshot > 0) {
+      await this.captureSnapshot(this.clock())();
+    }
+  }
+}

@@ -1,0 +1,84 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { openFileEventStore } from "@ghx/eventstore";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import {
+  commandEvents,
+  type EventsRecord,
+  eventsStream,
+  journalStream,
+  startEmbeddedCore,
+} from "../src/index.ts";
+import { marketSetup, order } from "./fixtures.ts";
+
+let dataDir: string;
+beforeEach(async () => {
+  dataDir = await mkdtemp(join(tmpdir(), "ghx-core-"));
+});
+afterEach(async () => {
+  await rm(dataDir, { recursive: true, force: true });
+});
+
+async function journaledCommandIds(): Promise<string[]> {
+  const store = await openFileEventStore(join(dataDir, "events"));
+  try {
+    const records = await store.readStream(journalStream);
+    return records.flatMap((r) =>
+      (r.data as { commands: { commandId: string }[] }).commands.map((c) => c.commandId),
+    );
+  } finally {
+    await store.close();
+  }
+}
+
+describe("embedded core over the file store", () => {
+  it("acks only journaled commands, groups them, and restarts to the same state hash", async () => {
+    const core = await startEmbeddedCore({ dataDir, snapshotEveryCommands: 50 });
+    for (const command of marketSetup()) expect((await core.submit(command)).outcome.status).toBe("accepted");
+    const burst = Array.from({ length: 200 }, (_, i) =>
+      order(`o${i}`, i % 2 ? "b" : "p", i % 2 ? "buy" : "sell", 1000, 1),
+    );
+    const results = await Promise.all(burst.map((c) => core.submit(c)));
+    expect(results.every((r) => r.outcome.status === "accepted")).toBe(true);
+    expect(results.filter((r) => r.events.some((e) => e.type === "TradeExecuted"))).toHaveLength(100);
+    const hash = core.stateHash();
+    await core.close();
+
+    const journaled = await journaledCommandIds();
+    expect(journaled).toEqual([...marketSetup().map((c) => c.commandId), ...burst.map((c) => c.commandId)]);
+
+    const again = await startEmbeddedCore({ dataDir });
+    expect(again.stateHash()).toBe(hash);
+    expect(again.queries.positions("b")["H100.WUHU.20261124T14"]?.qty).toBe(100);
+    await again.close();
+  });
+
+  it("a retried command id returns the first outcome and places nothing twice", async () => {
+    const core = await startEmbeddedCore({ dataDir });
+    for (const command of marketSetup()) await core.submit(command);
+    const first = await core.submit(order("retry-me", "p", "sell", 1200, 3));
+    const retry = await core.submit(order("retry-me", "p", "sell", 1200, 3));
+    expect(retry.duplicate).toBe(true);
+    expect(retry.outcome).toEqual(first.outcome);
+    expect(core.queries.openOrders("p")).toHaveLength(1);
+    await core.close();
+  });
+
+  it("publishes one events record per journal record, unpackable per command", async () => {
+    const core = await startEmbeddedCore({ dataDir });
+    const seen: EventsRecord[] = [];
+    core.onEvents((record) => seen.push(record));
+    for (const command of marketSetup()) await core.submit(command);
+    await core.close();
+    const store = await openFileEventStore(join(dataDir, "events"));
+    const journal = await store.readStream(journalStream);
+    const events = await store.readStream(eventsStream);
+    await store.close();
+    expect(events).toHaveLength(journal.length);
+    const unpacked = events.flatMap((e) => [...commandEvents(e.data as EventsRecord)]);
+    expect(unpacked.map((c) => c.seq)).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(unpacked[0]!.events[0]).toMatchObject({ type: "ProductListed" });
+    expect(seen).toHaveLength(events.length);
+  });
+});
