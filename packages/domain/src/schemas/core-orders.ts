@@ -104,6 +104,8 @@ export const orderCancelledSchema = z.object({
   orderId: orderIdSchema,
   accountId: coreIdSchema,
   symbol: symbolSchema,
+  side: sideSchema,
+  price: ticksSchema,
   qty: z.number().int().nonnegative(),
   remaining: z.number().int().nonnegative(),
   reason: cancelReasonSchema,
@@ -114,6 +116,8 @@ export const orderAmendedSchema = z.object({
   orderId: orderIdSchema,
   accountId: coreIdSchema,
   symbol: symbolSchema,
+  side: sideSchema,
+  price: ticksSchema,
   qty: z.number().int().nonnegative(),
   remaining: z.number().int().nonnegative(),
 });
@@ -134,5 +138,7 @@ export const orderExpiredSchema = z.object({
   orderId: orderIdSchema,
   accountId: coreIdSchema,
   symbol: symbolSchema,
+  side: sideSchema,
+  price: ticksSchema,
   qty: z.number().int().nonnegative(),
 });
