@@ -1,3 +1,4 @@
+export { type Checkpoint, fileCheckpoint, streamCheckpoint } from "./checkpoint.ts";
 export {
   type FileEventStoreOptions,
   fileEventStoreDefaults,

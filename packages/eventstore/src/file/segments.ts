@@ -3,6 +3,7 @@
 import { type FileHandle, open, readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { type ParsedRecord, parseRecord } from "./record.ts";
+import { syncDirectory } from "./sync.ts";
 
 export class CorruptLog extends Error {
   override readonly name = "CorruptLog";
@@ -19,15 +20,6 @@ const segmentPattern = /^(\d{10})\.seg$/;
 
 export function segmentPath(directory: string, segment: number): string {
   return join(directory, `${String(segment).padStart(10, "0")}.seg`);
-}
-
-async function syncDirectory(directory: string): Promise<void> {
-  const handle = await open(directory, "r");
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
 }
 
 async function listSegments(directory: string): Promise<number[]> {

@@ -1,0 +1,134 @@
+// File adapter specifics beyond the conformance suite: the writer lock, torn-tail truncation,
+// corruption in the middle, segment rollover, and the checkpoint helpers.
+import { spawnSync } from "node:child_process";
+import { appendFile, mkdtemp, open, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import {
+  CorruptLog,
+  EventStoreLocked,
+  fileCheckpoint,
+  openFileEventStore,
+  streamCheckpoint,
+} from "../src/index.ts";
+
+let directory: string;
+beforeEach(async () => {
+  directory = await mkdtemp(join(tmpdir(), "ghx-recovery-"));
+});
+afterEach(async () => {
+  await rm(directory, { recursive: true, force: true });
+});
+
+const segment0 = () => join(directory, "0000000000.seg");
+
+async function appendSome(count: number, options = {}): Promise<void> {
+  const store = await openFileEventStore(directory, options);
+  for (let i = 0; i < count; i++) {
+    await store.append("s", [{ type: "E", data: { i, pad: "x".repeat(100) } }], { commitId: `c${i}` });
+  }
+  await store.close();
+}
+
+async function revisionsAfterReopen(): Promise<bigint[]> {
+  const store = await openFileEventStore(directory);
+  try {
+    return (await store.readStream("s")).map((e) => e.revision);
+  } finally {
+    await store.close();
+  }
+}
+
+describe("file event store: writer lock", () => {
+  it("refuses a second writer in this process and in another process, and frees the lock on close", async () => {
+    const store = await openFileEventStore(directory);
+    const second = await openFileEventStore(directory).catch((e: unknown) => e);
+    expect(second).toBeInstanceOf(EventStoreLocked);
+    expect((second as EventStoreLocked).ownerPid).toBe(process.pid);
+    const script = `import { openFileEventStore } from ${JSON.stringify(join(import.meta.dirname, "../src/index.ts"))};
+      await openFileEventStore(${JSON.stringify(directory)}).catch((e) => { console.log(e.name); process.exit(3); });`;
+    const other = spawnSync(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script], {
+      encoding: "utf8",
+    });
+    expect([other.status, other.stdout.trim()]).toEqual([3, "EventStoreLocked"]);
+    await store.close();
+    const again = await openFileEventStore(directory);
+    await again.close();
+  });
+
+  it("takes over the lock of a process that no longer exists", async () => {
+    await writeFile(join(directory, "LOCK"), "999999999");
+    const store = await openFileEventStore(directory);
+    await store.close();
+  });
+});
+
+describe("file event store: recovery", () => {
+  it("truncates a record cut short at the tail and keeps appending", async () => {
+    await appendSome(3);
+    const { size } = await stat(segment0());
+    const handle = await open(segment0(), "r+");
+    await handle.truncate(size - 20);
+    await handle.close();
+    expect(await revisionsAfterReopen()).toEqual([0n, 1n]);
+    expect((await stat(segment0())).size).toBeLessThan(size - 20);
+    const store = await openFileEventStore(directory);
+    const result = await store.append("s", [{ type: "E", data: {} }], {
+      expectedRevision: 1n,
+      commitId: "c2",
+    });
+    expect(result.nextExpectedRevision).toBe(2n);
+    await store.close();
+  });
+
+  it("truncates a tail of zeros and a last record whose checksum fails", async () => {
+    await appendSome(2);
+    await appendFile(segment0(), Buffer.alloc(4096));
+    expect(await revisionsAfterReopen()).toEqual([0n, 1n]);
+    const bytes = await readFile(segment0());
+    bytes[bytes.length - 5] = bytes[bytes.length - 5]! ^ 0xff;
+    await writeFile(segment0(), bytes);
+    expect(await revisionsAfterReopen()).toEqual([0n]);
+  });
+
+  it("refuses to open when a record in the middle is damaged", async () => {
+    await appendSome(3);
+    const bytes = await readFile(segment0());
+    bytes[40] = bytes[40]! ^ 0xff;
+    await writeFile(segment0(), bytes);
+    const error = await openFileEventStore(directory).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(CorruptLog);
+    expect((error as CorruptLog).offset).toBe(0);
+    expect(await readFile(segment0())).toEqual(bytes);
+  });
+
+  it("rolls over to new segments and reads across them after reopen", async () => {
+    await appendSome(40, { segmentBytesMax: 1024 });
+    const segments = (await readdir(directory)).filter((name) => name.endsWith(".seg"));
+    expect(segments.length).toBeGreaterThan(3);
+    expect(await revisionsAfterReopen()).toEqual(Array.from({ length: 40 }, (_, i) => BigInt(i)));
+  });
+});
+
+describe("checkpoints", () => {
+  it("a stream checkpoint returns the last saved position, also after reopen", async () => {
+    let store = await openFileEventStore(directory);
+    expect(await streamCheckpoint(store, "ledger").load()).toBeUndefined();
+    await streamCheckpoint(store, "ledger").save(41n);
+    await streamCheckpoint(store, "ledger").save(42n);
+    await store.close();
+    store = await openFileEventStore(directory);
+    expect(await streamCheckpoint(store, "ledger").load()).toBe(42n);
+    expect(await streamCheckpoint(store, "other").load()).toBeUndefined();
+    await store.close();
+  });
+
+  it("a file checkpoint returns the last saved position", async () => {
+    const checkpoint = fileCheckpoint(join(directory, "feed.checkpoint"));
+    expect(await checkpoint.load()).toBeUndefined();
+    await checkpoint.save(7n);
+    await checkpoint.save(2n ** 70n);
+    expect(await fileCheckpoint(join(directory, "feed.checkpoint")).load()).toBe(2n ** 70n);
+  });
+});
