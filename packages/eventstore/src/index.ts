@@ -13,5 +13,10 @@ export {
 } from "./jetstream/jetstream-event-store.ts";
 export { UnsupportedServer } from "./jetstream/server.ts";
 export { InvalidStreamName } from "./jetstream/subjects.ts";
+export {
+  type KurrentDbEventStore,
+  type KurrentDbEventStoreOptions,
+  openKurrentDbEventStore,
+} from "./kurrentdb/kurrentdb-event-store.ts";
 export { createMemoryEventStore } from "./memory/memory-event-store.ts";
 export * from "./port.ts";
