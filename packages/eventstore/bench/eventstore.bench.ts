@@ -4,9 +4,9 @@
 // Events are about 200 bytes of JSON. Latency is per append call, in microseconds.
 import hdr from "hdr-histogram-js";
 import type { EventData, EventStore } from "../src/index.ts";
-import { type BenchTarget, fileTarget, memoryTarget } from "./targets.ts";
+import { type BenchTarget, fileTarget, jetstreamTarget, memoryTarget } from "./targets.ts";
 
-const targets: BenchTarget[] = [memoryTarget, fileTarget];
+const targets: BenchTarget[] = [memoryTarget, fileTarget, jetstreamTarget];
 
 interface Workload {
   readonly name: string;

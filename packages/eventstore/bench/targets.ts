@@ -3,7 +3,13 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createMemoryEventStore, type EventStore, openFileEventStore } from "../src/index.ts";
+import { startNatsServer } from "@ghx/testkit";
+import {
+  createMemoryEventStore,
+  type EventStore,
+  openFileEventStore,
+  openJetStreamEventStore,
+} from "../src/index.ts";
 
 export interface BenchTarget {
   readonly name: string;
@@ -34,6 +40,26 @@ export const fileTarget: BenchTarget = {
       async dispose() {
         await store.close();
         await rm(directory, { recursive: true, force: true });
+      },
+    };
+  },
+};
+
+/**
+ * The jetstream adapter on a private single nats-server (R1, file store). An append resolves
+ * when the server has stored it: written, not fsynced (nats-server syncs every 2 minutes).
+ */
+export const jetstreamTarget: BenchTarget = {
+  name: "jetstream",
+  workloadMs: 3000,
+  async open() {
+    const servers = await startNatsServer();
+    const store = await openJetStreamEventStore({ servers: servers.servers });
+    return {
+      store,
+      async dispose() {
+        await store.close();
+        await servers.stop();
       },
     };
   },
