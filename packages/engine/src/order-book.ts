@@ -487,6 +487,25 @@ export class OrderBook implements Limits {
 
   private trade(taker: number, maker: number, price: number, time: number): void {
     const pool = this.pool;
+    const qty = this.reduceBoth(taker, maker);
+    this.sink.fill(
+      pool.id[maker]!,
+      pool.id[taker]!,
+      price,
+      qty,
+      pool.remaining[maker]!,
+      pool.remaining[taker]!,
+      pool.account[maker]!,
+      pool.account[taker]!,
+      SIDES[pool.side[taker]!]!,
+      time,
+    );
+    this.closeIfDone(maker);
+  }
+
+  /** Takes the smaller open quantity off both orders (and the maker's level); returns it. */
+  private reduceBoth(taker: number, maker: number): number {
+    const pool = this.pool;
     const takerRemaining = pool.remaining[taker]!;
     const makerRemaining = pool.remaining[maker]!;
     const qty = Math.min(takerRemaining, makerRemaining);
@@ -494,22 +513,14 @@ export class OrderBook implements Limits {
     pool.remaining[maker] = makerRemaining - qty;
     const level = pool.level[maker]!;
     this.levels.qty[level] = this.levels.qty[level]! - qty;
-    this.sink.fill(
-      pool.id[maker]!,
-      pool.id[taker]!,
-      price,
-      qty,
-      makerRemaining - qty,
-      takerRemaining - qty,
-      pool.account[maker]!,
-      pool.account[taker]!,
-      SIDES[pool.side[taker]!]!,
-      time,
-    );
-    if (makerRemaining === qty) {
-      this.levels.unlink(maker);
-      this.discard(maker, true);
-    }
+    return qty;
+  }
+
+  /** A maker with nothing left leaves its level (which the sweep reports when it moves on). */
+  private closeIfDone(maker: number): void {
+    if (this.pool.remaining[maker] !== 0) return;
+    this.levels.unlink(maker);
+    this.discard(maker, true);
   }
 
   /** Applies the taker's STP mode to a maker of its own group; true when the taker must stop. */
@@ -523,19 +534,10 @@ export class OrderBook implements Limits {
       return mode === STP_CANCEL_BOTH;
     }
     // decrement: both shrink by the smaller open quantity; neither trades.
-    const takerRemaining = pool.remaining[taker]!;
-    const makerRemaining = pool.remaining[maker]!;
-    const qty = Math.min(takerRemaining, makerRemaining);
-    pool.remaining[taker] = takerRemaining - qty;
-    pool.remaining[maker] = makerRemaining - qty;
-    const level = pool.level[maker]!;
-    this.levels.qty[level] = this.levels.qty[level]! - qty;
-    this.emitCancelled(maker, qty, makerRemaining - qty, "stp", time);
-    this.emitCancelled(taker, qty, takerRemaining - qty, "stp", time);
-    if (makerRemaining === qty) {
-      this.levels.unlink(maker);
-      this.discard(maker, true);
-    }
+    const qty = this.reduceBoth(taker, maker);
+    this.emitCancelled(maker, qty, pool.remaining[maker]!, "stp", time);
+    this.emitCancelled(taker, qty, pool.remaining[taker]!, "stp", time);
+    this.closeIfDone(maker);
     return false;
   }
 
