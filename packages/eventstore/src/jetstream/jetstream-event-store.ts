@@ -324,14 +324,7 @@ export class JetStreamEventStore implements EventStore {
     if (first > last) return [];
     const startSequence =
       first === 0n ? 1 : (await this.messages.holdingRevision(subject, first, tail)).sequence;
-    const events: RecordedEvent[] = [];
-    await this.messages.readRange(subject, startSequence, tail.sequence, (message) => {
-      for (const event of decodeMessage(stream, message)) {
-        if (event.revision >= first && events.length < maxCount) events.push(event);
-      }
-      return events.length < maxCount;
-    });
-    return events;
+    return this.eventsBetween(stream, subject, [startSequence, tail.sequence], [first, last], maxCount);
   }
 
   /**
@@ -354,14 +347,26 @@ export class JetStreamEventStore implements EventStore {
     const low = high - span + 1n > 0n ? high - span + 1n : 0n;
     const highMessage = await this.messages.holdingRevision(subject, high, tail);
     const lowSequence = low === 0n ? 1 : (await this.messages.holdingRevision(subject, low, tail)).sequence;
+    const range: [number, number] = [lowSequence, highMessage.sequence];
+    return (await this.eventsBetween(stream, subject, range, [low, high], maxCount)).reverse();
+  }
+
+  /** Up to `maxCount` events with revisions in [low, high], from the messages in the range. */
+  private async eventsBetween(
+    stream: string,
+    subject: string,
+    [fromSequence, toSequence]: readonly [number, number],
+    [low, high]: readonly [bigint, bigint],
+    maxCount: number,
+  ): Promise<RecordedEvent[]> {
     const events: RecordedEvent[] = [];
-    await this.messages.readRange(subject, lowSequence, highMessage.sequence, (message) => {
+    await this.messages.readRange(subject, fromSequence, toSequence, (message) => {
       for (const event of decodeMessage(stream, message)) {
-        if (event.revision >= low && event.revision <= high) events.push(event);
+        if (event.revision >= low && event.revision <= high && events.length < maxCount) events.push(event);
       }
-      return true;
+      return events.length < maxCount;
     });
-    return events.reverse();
+    return events;
   }
 }
 
