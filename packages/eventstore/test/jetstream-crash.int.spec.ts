@@ -3,15 +3,7 @@
 // Appenders retry every failed append with the same commit id until it is acknowledged. After
 // the run every acknowledged append must be readable exactly once, in acknowledgement order,
 // with gap-free revisions per stream, and the global log must hold nothing else.
-import { spawn } from "node:child_process";
-import { dirname, join } from "node:path";
-import {
-  type NatsNode,
-  type NatsServers,
-  natsAvailable,
-  natsServerBinary,
-  startNatsCluster,
-} from "@ghx/testkit";
+import { type NatsServers, natsAvailable, startNatsCluster } from "@ghx/testkit";
 import { jetstreamManager } from "@nats-io/jetstream";
 import { connect, type NatsConnection } from "@nats-io/transport-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -37,25 +29,6 @@ interface Acked {
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/**
- * Start a SIGKILLed node again from its config and store. NatsNode.restart() cannot be used
- * after NatsNode.kill(): kill() waits for an exit that already happened (a signalled process
- * keeps exitCode null), so it never resolves.
- */
-async function startAgain(node: NatsNode): Promise<void> {
-  const config = join(dirname(node.storeDir), `${node.name}.conf`);
-  node.process = spawn(natsServerBinary()!, ["-c", config], { stdio: "ignore" });
-  for (let attempt = 0; attempt < 200; attempt++) {
-    const healthy = await fetch(`http://127.0.0.1:${node.monitorPort}/healthz`).then(
-      (res) => res.ok,
-      () => false,
-    );
-    if (healthy) return;
-    await sleep(50);
-  }
-  throw new Error(`${node.name} did not come back`);
-}
 
 /** Appends to its own stream until `running()` turns false; every append retried until acked. */
 async function appender(
@@ -120,7 +93,7 @@ describe.skipIf(!natsAvailable())("jetstream crash: SIGKILL of the R3 stream lea
     expect(leader).toBeDefined();
     await leader!.kill();
     await sleep(downMs);
-    await startAgain(leader!);
+    await leader!.restart();
     await sleep(loadAfterRestartMs);
     running = false;
     const outcomes = await Promise.all(work);

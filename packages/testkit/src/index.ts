@@ -1,4 +1,3 @@
-export { freePort } from "./ports.ts";
 export {
   type NatsNode,
   type NatsServers,
@@ -7,3 +6,4 @@ export {
   startNatsCluster,
   startNatsServer,
 } from "./nats-server.ts";
+export { freePort } from "./ports.ts";

@@ -105,7 +105,8 @@ async function startNodes(specs: NodeSpec[], clustered: boolean): Promise<NatsSe
       storeDir: spec.storeDir,
       process: launch(binary, spec),
       async kill() {
-        if (node.process.exitCode !== null) return;
+        // A process ended by a signal keeps exitCode null; signalCode tells it has gone.
+        if (node.process.exitCode !== null || node.process.signalCode !== null) return;
         const exited = new Promise((r) => node.process.once("exit", r));
         node.process.kill("SIGKILL");
         await exited;
