@@ -277,9 +277,11 @@ export class OrderBook implements Limits {
     const own = side === "buy" ? 0 : 1;
     const out: LevelView[] = [];
     const levels = this.levels;
-    for (let depth = 0; depth < count; depth++) {
-      const level = levels.at(own, depth);
-      if (level === NONE) break;
+    for (
+      let level = levels.best(own);
+      level !== NONE && out.length < count;
+      level = levels.worse(own, level)
+    ) {
       out.push({ price: levels.price[level]!, qty: levels.qty[level]!, count: levels.count[level]! });
     }
     return out;
@@ -297,8 +299,8 @@ export class OrderBook implements Limits {
     const orders: OrderView[] = [];
     const { levels, pool } = this;
     for (let side = 0; side < 2; side++) {
-      for (let depth = 0; depth < levels.size[side]!; depth++) {
-        for (let slot = levels.head[levels.at(side, depth)]!; slot !== NONE; slot = pool.next[slot]!) {
+      for (let level = levels.best(side); level !== NONE; level = levels.worse(side, level)) {
+        for (let slot = levels.head[level]!; slot !== NONE; slot = pool.next[slot]!) {
           orders.push(this.view(slot));
         }
       }
@@ -548,9 +550,7 @@ export class OrderBook implements Limits {
     const group = pool.stpGroup[taker]!;
     const mode = pool.stpMode[taker]!;
     let needed = pool.remaining[taker]!;
-    for (let depth = 0; ; depth++) {
-      const level = levels.at(side ^ 1, depth);
-      if (level === NONE) return false;
+    for (let level = levels.best(side ^ 1); level !== NONE; level = levels.worse(side ^ 1, level)) {
       const price = levels.price[level]!;
       if (side === 0 ? price > limit : price < limit) return false;
       for (let maker = levels.head[level]!; maker !== NONE; maker = pool.next[maker]!) {
@@ -562,6 +562,7 @@ export class OrderBook implements Limits {
         if (needed === 0) return true;
       }
     }
+    return false;
   }
 
   /** Takes a resting order out of the book and reports its level. */

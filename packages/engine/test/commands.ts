@@ -1,23 +1,40 @@
-// fast-check generators of engine command streams: a tiny price range (crossings are frequent),
+// fast-check generators of engine command streams: 8 distinct prices (crossings are frequent),
 // few accounts in few STP groups, order ids from a small pool (so duplicates, unknown ids and
 // reused ids all happen), every command kind, and now and then an invalid field.
 import fc from "fast-check";
 import type { EngineCommand, OrderType, PlaceOrder, TimeInForce } from "../src/index.ts";
 
-export const PROPERTY_LIMITS = { maxTick: 8, maxQty: 20, defaultCollarTicks: 1 } as const;
+/** A price ladder and the book limits that go with it. */
+export interface Market {
+  readonly limits: { readonly maxTick: number; readonly maxQty: number; readonly defaultCollarTicks: number };
+  readonly ladder: readonly number[];
+}
+
+/** Eight adjacent ticks. */
+export const TINY: Market = {
+  limits: { maxTick: 8, maxQty: 20, defaultCollarTicks: 1 },
+  ladder: [1, 2, 3, 4, 5, 6, 7, 8],
+};
+
+/** Eight ticks on both sides of the engine's 32-tick page boundaries, up to maxTick. */
+export const PAGED: Market = {
+  limits: { maxTick: 97, maxQty: 20, defaultCollarTicks: 1 },
+  ladder: [1, 31, 32, 33, 63, 64, 96, 97],
+};
 
 // Order ids are given out in sequence by `resolve`: a place takes a fresh id (or, 1 in 16, an old
 // one: duplicates and reused ids), other commands target one of the last few ids.
 const orderId = fc.nat({ max: 15 });
 const accountId = fc.integer({ min: 1, max: 4 });
-// Mostly valid prices and quantities; the rest hit the validation paths.
+// Mostly valid prices (a rung 1-8 of the ladder; 9 stands for maxTick + 1) and quantities; the
+// rest hit the validation paths.
 const price = fc.oneof(
-  { weight: 20, arbitrary: fc.integer({ min: 1, max: PROPERTY_LIMITS.maxTick }) },
-  { weight: 1, arbitrary: fc.constantFrom(0, PROPERTY_LIMITS.maxTick + 1, 2.5, Number.NaN) },
+  { weight: 20, arbitrary: fc.integer({ min: 1, max: 8 }) },
+  { weight: 1, arbitrary: fc.constantFrom(0, 9, 2.5, Number.NaN) },
 );
 const qty = fc.oneof(
   { weight: 20, arbitrary: fc.integer({ min: 1, max: 6 }) },
-  { weight: 1, arbitrary: fc.constantFrom(0, -1, 1.5, PROPERTY_LIMITS.maxQty + 1) },
+  { weight: 1, arbitrary: fc.constantFrom(0, -1, 1.5, 21) },
 );
 
 /** Mostly valid time in force for the order type, 2% of the time an invalid pairing. */
@@ -72,12 +89,19 @@ const step: fc.Arbitrary<Step> = fc.record({
   ),
 });
 
-/** Gives every step its order id, its time (non-decreasing, rarely invalid) and GTD its expiry. */
-function resolve(steps: readonly Step[]): EngineCommand[] {
+/** Gives every step its order id, price, time (non-decreasing, rarely invalid), GTD expiry. */
+function resolve(steps: readonly Step[], market: Market): EngineCommand[] {
   let time = 1;
   let lastId = 0;
-  return steps.map(({ advance, command }) => {
+  const onLadder = (rung: number) =>
+    !Number.isInteger(rung) || rung < 1
+      ? rung
+      : rung > 8
+        ? market.limits.maxTick + 1
+        : market.ladder[rung - 1]!;
+  return steps.map(({ advance, command: step }) => {
     time += advance;
+    const command = "price" in step ? { ...step, price: onLadder(step.price!) } : step;
     if (command.type === "mass_cancel" || command.type === "expire") return { ...command, time };
     const pick = command.orderId;
     if (command.type !== "place") return { ...command, orderId: Math.max(1, lastId - (pick % 8)), time };
@@ -88,5 +112,5 @@ function resolve(steps: readonly Step[]): EngineCommand[] {
   });
 }
 
-export const commandStream = (maxLength: number): fc.Arbitrary<EngineCommand[]> =>
-  fc.array(step, { minLength: 1, maxLength, size: "max" }).map(resolve);
+export const commandStream = (maxLength: number, market: Market = TINY): fc.Arbitrary<EngineCommand[]> =>
+  fc.array(step, { minLength: 1, maxLength, size: "max" }).map((steps) => resolve(steps, market));

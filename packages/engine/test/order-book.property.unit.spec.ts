@@ -10,7 +10,7 @@ import {
   OrderBook,
   type OrderView,
 } from "../src/index.ts";
-import { commandStream, PROPERTY_LIMITS } from "./commands.ts";
+import { commandStream, type Market, PAGED, TINY } from "./commands.ts";
 import { ReferenceBook } from "./reference-book.ts";
 
 const RUNS = 200;
@@ -18,7 +18,7 @@ const STREAM_LENGTH = 150;
 
 function run(commands: readonly EngineCommand[]): { book: OrderBook; collector: EventCollector } {
   const collector = new EventCollector();
-  const book = new OrderBook({ ...PROPERTY_LIMITS, initialCapacity: 2 }, collector);
+  const book = new OrderBook({ ...TINY.limits, initialCapacity: 2 }, collector);
   for (const command of commands) book.apply(command);
   return { book, collector };
 }
@@ -78,13 +78,16 @@ function sameEvents(actual: readonly EngineEvent[], expected: readonly EngineEve
   if (JSON.stringify(actual) !== JSON.stringify(expected)) expect(actual).toEqual(expected);
 }
 
-describe("OrderBook against the reference model", () => {
+describe.each([
+  ["8 adjacent ticks", TINY],
+  ["ticks around page boundaries", PAGED],
+])("OrderBook against the reference model, %s", (_name: string, market: Market) => {
   it("produces the reference's events and state after every command", () => {
     fc.assert(
-      fc.property(commandStream(STREAM_LENGTH), (commands) => {
+      fc.property(commandStream(STREAM_LENGTH, market), (commands) => {
         const collector = new EventCollector();
-        const book = new OrderBook({ ...PROPERTY_LIMITS, initialCapacity: 2 }, collector);
-        const reference = new ReferenceBook(PROPERTY_LIMITS);
+        const book = new OrderBook({ ...market.limits, initialCapacity: 2 }, collector);
+        const reference = new ReferenceBook(market.limits);
         for (const command of commands) {
           book.apply(command);
           reference.apply(command);
@@ -104,7 +107,7 @@ describe("OrderBook invariants", () => {
     fc.assert(
       fc.property(commandStream(STREAM_LENGTH), (commands) => {
         const collector = new EventCollector();
-        const book = new OrderBook(PROPERTY_LIMITS, collector);
+        const book = new OrderBook(TINY.limits, collector);
         const ledger = new QuantityLedger();
         for (const command of commands) {
           const before = book.snapshot().orders;

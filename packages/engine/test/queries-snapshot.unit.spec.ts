@@ -106,6 +106,8 @@ describe("configuration and growth", () => {
     }
     expect(spec.book.orderCount()).toBe(300);
     expect(spec.book.levelCount("buy")).toBe(150);
+    const prices = spec.book.depth("buy", 200).map((level) => level.price);
+    expect(prices).toEqual(Array.from({ length: 150 }, (_, i) => 150 - i));
     expect(spec.book.accountOrderCount(300)).toBe(1);
     const expired = spec.when({ type: "expire", time: 1_300 }).filter((e) => e.type === "expired");
     expect(expired.map((e) => e.orderId)).toEqual(Array.from({ length: 300 }, (_, i) => i + 1));
