@@ -1,3 +1,30 @@
-// `npm start`: the whole exchange in one process. Until the gateway lands it only says what runs.
-console.log("GHX embedded exchange: the gateway (REST/WS on :8080) is not built yet.");
-console.log("Built so far: domain model, matching engine, event store, bus. See README.md.");
+// `npm start`: the whole exchange in one process on http://127.0.0.1:8080 (GHX_PORT), data in
+// ./data (GHX_DATA_DIR), log level GHX_LOG_LEVEL (default info).
+import { startExchange } from "./exchange.ts";
+
+const exchange = await startExchange({
+  dataDir: process.env.GHX_DATA_DIR ?? "data",
+  port: Number(process.env.GHX_PORT ?? 8080),
+  logger: { level: process.env.GHX_LOG_LEVEL ?? "info" },
+});
+
+console.log(`GHX exchange listening on ${exchange.url} (data in ${exchange.dataDir})`);
+console.log(
+  `API docs: ${exchange.url}/docs   order entry: ${exchange.url.replace(/^http/, "ws")}/v1/ws/orders`,
+);
+console.log(
+  exchange.operatorKeyCreated
+    ? `Created the operator account; its API key pair is in ${exchange.operatorKeyFile} (mode 0600, keep it safe)`
+    : `Operator API key: ${exchange.operatorKeyFile}`,
+);
+
+let stopping = false;
+async function stop(signal: string): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  console.log(`${signal}: draining the journal and stopping`);
+  await exchange.close();
+  process.exit(0);
+}
+process.on("SIGINT", () => void stop("SIGINT"));
+process.on("SIGTERM", () => void stop("SIGTERM"));

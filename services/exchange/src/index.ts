@@ -1,0 +1,1 @@
+export { type Exchange, type ExchangeOptions, startExchange } from "./exchange.ts";

@@ -1,0 +1,278 @@
+// Order entry shared by REST and WebSocket: validate the wire form with the domain schemas,
+// convert decimal prices to ticks, submit to the core, and turn the journaled outcome into an
+// acknowledgement or a problem. An account can only ever name itself: the account id comes from
+// the authenticated key, never from the body.
+import type { SubmitResult } from "@ghx/core-service";
+import { type CoreCommand, type CoreEvent, zodErrorToProblem } from "@ghx/domain";
+import type { z } from "zod";
+import type { CorePort } from "./core-port.ts";
+import type { Market } from "./market.ts";
+import type { GatewayMetrics } from "./metrics.ts";
+import { ApiProblem, type ProblemCode, validationProblem } from "./problem.ts";
+import {
+  amendOrderBodySchema,
+  cancelOrderBodySchema,
+  massCancelQuerySchema,
+  type orderAckSchema,
+  placeOrderBodySchema,
+  replaceOrderBodySchema,
+} from "./schemas.ts";
+
+export type OrderAck = z.infer<typeof orderAckSchema>;
+
+/** Parses `input` (an object from the wire) with the account id filled in from the key. */
+export function parseOwned<S extends z.ZodType>(
+  schema: S,
+  input: unknown,
+  accountId: string,
+  prefix = "",
+): z.infer<S> {
+  if (typeof input !== "object" || input === null || Array.isArray(input)) {
+    throw new ApiProblem("INVALID_COMMAND", "expected a JSON object", prefix.replace(/\.$/, ""));
+  }
+  const claimed = (input as { accountId?: unknown }).accountId;
+  if (claimed !== undefined && claimed !== accountId) {
+    throw new ApiProblem("FORBIDDEN", "an API key acts only for its own account", `${prefix}accountId`);
+  }
+  return parseWith(schema, { ...input, accountId }, prefix);
+}
+
+export function parseWith<S extends z.ZodType>(schema: S, input: unknown, prefix = ""): z.infer<S> {
+  const parsed = schema.safeParse(input);
+  if (!parsed.success) throw validationProblem(zodErrorToProblem(parsed.error), prefix);
+  return parsed.data;
+}
+
+/** Which field a core reject blames, for the problem's `field`. */
+const rejectFields: Partial<Record<string, string>> = {
+  INVALID_PRICE: "price",
+  PRICE_NOT_ON_TICK: "price",
+  PRICE_OUT_OF_BAND: "price",
+  INVALID_QUANTITY: "quantityLots",
+  QUANTITY_BELOW_MIN: "quantityLots",
+  QUANTITY_ABOVE_MAX: "quantityLots",
+  ORDER_SIZE_LIMIT: "quantityLots",
+  AMEND_NOT_DOWN: "newQuantityLots",
+  UNKNOWN_PRODUCT: "symbol",
+  MARKET_CLOSED: "symbol",
+  MARKET_HALTED: "symbol",
+  DUPLICATE_CLIENT_ID: "clientOrderId",
+  EXPIRY_IN_PAST: "expireAtMs",
+  INVALID_TIME_IN_FORCE: "timeInForce",
+  ORDER_NOT_FOUND: "orderId",
+};
+
+export class CommandSubmitter {
+  constructor(
+    private readonly core: CorePort,
+    private readonly metrics: GatewayMetrics,
+    private readonly nowMs: () => number = Date.now,
+  ) {}
+
+  /** Submits and waits for the journal; a core reject becomes an ApiProblem. */
+  async submit(command: CoreCommand, prefix = ""): Promise<SubmitResult> {
+    const started = this.nowMs();
+    let result: SubmitResult;
+    try {
+      result = await this.core.submit(command);
+    } catch (error) {
+      this.metrics.rejects.inc({ code: "CORE_UNAVAILABLE" });
+      throw new ApiProblem(
+        "CORE_UNAVAILABLE",
+        `the core did not accept the command: ${(error as Error).message}`,
+      );
+    }
+    this.metrics.journalLag.observe((this.nowMs() - started) / 1000);
+    const { outcome } = result;
+    this.metrics.coreSeq.set(outcome.seq);
+    if (outcome.status === "rejected") {
+      this.metrics.orders.inc({ command: command.type, result: "rejected" });
+      this.metrics.rejects.inc({ code: outcome.code });
+      // Never reveal that another account's order exists: not yours reads as not found.
+      const code: ProblemCode = outcome.code === "NOT_ORDER_OWNER" ? "ORDER_NOT_FOUND" : outcome.code;
+      const message = code === "ORDER_NOT_FOUND" ? "no such open order" : outcome.message;
+      const field = rejectFields[code];
+      throw new ApiProblem(code, message, field === undefined ? undefined : `${prefix}${field}`);
+    }
+    this.metrics.orders.inc({ command: command.type, result: "accepted" });
+    return result;
+  }
+}
+
+export class OrderEntry {
+  constructor(
+    private readonly submitter: CommandSubmitter,
+    private readonly core: CorePort,
+    private readonly market: Market,
+  ) {}
+
+  async place(accountId: string, input: unknown, commandId: string, prefix = ""): Promise<OrderAck> {
+    const data = parseOwned(placeOrderBodySchema, input, accountId, prefix);
+    const command: CoreCommand = {
+      type: "PlaceOrder",
+      commandId,
+      accountId,
+      clientOrderId: data.clientOrderId,
+      symbol: data.symbol,
+      side: data.side,
+      qty: data.quantityLots,
+      stpMode: data.stpMode,
+      ...this.pricing(data, prefix),
+    };
+    const result = await this.submitter.submit(command, prefix);
+    return this.placedAck(result, data.symbol, data.clientOrderId, data.quantityLots);
+  }
+
+  /** Limit orders carry their price; a market order with a collar is an IOC/FOK limit at it. */
+  private pricing(data: z.infer<typeof placeOrderBodySchema>, prefix: string) {
+    if (data.orderType === "limit") {
+      return {
+        orderType: "limit" as const,
+        price: this.market.priceToTicks(data.symbol, data.price, `${prefix}price`),
+        tif: data.timeInForce,
+        ...(data.expireAtMs !== undefined ? { expiry: data.expireAtMs } : {}),
+        postOnly: data.postOnly,
+      };
+    }
+    if (data.collarPrice !== undefined) {
+      const price = this.market.priceToTicks(data.symbol, data.collarPrice, `${prefix}collarPrice`);
+      return { orderType: "limit" as const, price, tif: data.timeInForce };
+    }
+    this.market.spec(data.symbol, `${prefix}symbol`);
+    return { orderType: "market" as const, tif: data.timeInForce };
+  }
+
+  async cancel(accountId: string, target: OrderTarget, commandId: string, prefix = ""): Promise<OrderAck> {
+    const result = await this.submitter.submit(
+      { type: "CancelOrder", commandId, accountId, ...target },
+      prefix,
+    );
+    return this.changedAck(result);
+  }
+
+  /** WS form: the domain's cancel schema (symbol and one of orderId / clientOrderId). */
+  cancelFromWire(accountId: string, input: unknown, commandId: string, prefix = ""): Promise<OrderAck> {
+    const data = parseOwned(cancelOrderBodySchema, input, accountId, prefix);
+    return this.cancel(accountId, targetOf(data, prefix), commandId, prefix);
+  }
+
+  async replace(accountId: string, input: unknown, commandId: string, prefix = ""): Promise<OrderAck> {
+    const data = parseOwned(replaceOrderBodySchema, input, accountId, prefix);
+    const price = this.market.priceToTicks(data.symbol, data.price, `${prefix}price`);
+    const command: CoreCommand = {
+      type: "ReplaceOrder",
+      commandId,
+      accountId,
+      ...targetOf(data, prefix),
+      price,
+      qty: data.quantityLots,
+    };
+    return this.changedAck(await this.submitter.submit(command, prefix));
+  }
+
+  async amend(accountId: string, input: unknown, commandId: string, prefix = ""): Promise<OrderAck> {
+    const data = parseOwned(amendOrderBodySchema, input, accountId, prefix);
+    const command: CoreCommand = {
+      type: "AmendOrder",
+      commandId,
+      accountId,
+      ...targetOf(data, prefix),
+      qty: data.newQuantityLots,
+    };
+    return this.changedAck(await this.submitter.submit(command, prefix));
+  }
+
+  /**
+   * Cancels the account's open orders, optionally in one product and/or on one side. The core's
+   * MassCancel knows no side, so a side filter cancels the matching orders one by one.
+   */
+  async massCancel(accountId: string, input: unknown, commandId: string, prefix = ""): Promise<OrderAck> {
+    const data = parseOwned(massCancelQuerySchema, input, accountId, prefix);
+    if (data.side === undefined) {
+      const command: CoreCommand = {
+        type: "MassCancel",
+        commandId,
+        accountId,
+        ...(data.symbol !== undefined ? { symbol: data.symbol } : {}),
+      };
+      return this.changedAck(await this.submitter.submit(command, prefix));
+    }
+    const open = await this.core.openOrders(accountId);
+    const targets = open.filter(
+      (o) => o.side === data.side && (data.symbol === undefined || o.symbol === data.symbol),
+    );
+    let cancelled = 0;
+    let seq = 0;
+    for (const order of targets) {
+      const result = await this.core.submit({
+        type: "CancelOrder",
+        commandId: `${commandId}.${order.orderId}`,
+        accountId,
+        orderId: order.orderId,
+      });
+      seq = Math.max(seq, result.outcome.seq);
+      if (result.outcome.status === "accepted") cancelled++;
+    }
+    return { cancelledOrders: cancelled, seq };
+  }
+
+  private placedAck(result: SubmitResult, symbol: string, clientOrderId: string, qty: number): OrderAck {
+    const { outcome, events } = result;
+    const orderId = acceptedOrderId(result);
+    const base = { seq: outcome.seq, symbol, clientOrderId };
+    if (orderId === undefined) return base;
+    const fills = events.filter(
+      (e): e is Extract<CoreEvent, { type: "TradeExecuted" }> =>
+        e.type === "TradeExecuted" && (e.takerOrderId === orderId || e.makerOrderId === orderId),
+    );
+    const filledLots = fills.reduce((sum, f) => sum + f.qty, 0);
+    const cancelled = events.some((e) => e.type === "OrderCancelled" && e.orderId === orderId);
+    const remainingLots = cancelled ? 0 : qty - filledLots;
+    const status = cancelled
+      ? "cancelled"
+      : remainingLots === 0
+        ? "filled"
+        : filledLots > 0
+          ? "partially_filled"
+          : "new";
+    return {
+      ...base,
+      orderId: String(orderId),
+      status: result.duplicate ? undefined : status,
+      filledLots,
+      remainingLots,
+      fills: fills.map((f) => ({ price: this.market.ticksToPrice(f.symbol, f.price), quantityLots: f.qty })),
+    };
+  }
+
+  private changedAck(result: SubmitResult): OrderAck {
+    const { outcome, events } = result;
+    const cancelledOrders = events.filter((e) => e.type === "OrderCancelled").length;
+    return {
+      seq: outcome.seq,
+      ...(acceptedOrderId(result) !== undefined ? { orderId: String(acceptedOrderId(result)) } : {}),
+      ...(cancelledOrders > 0 ? { cancelledOrders } : {}),
+    };
+  }
+}
+
+function acceptedOrderId({ outcome }: SubmitResult): number | undefined {
+  return outcome.status === "accepted" ? outcome.orderId : undefined;
+}
+
+export type OrderTarget = { orderId: number } | { clientOrderId: string };
+
+function targetOf(
+  data: { orderId?: string | undefined; clientOrderId?: string | undefined },
+  prefix: string,
+): OrderTarget {
+  if (data.clientOrderId !== undefined) return { clientOrderId: data.clientOrderId };
+  return { orderId: orderIdFromWire(data.orderId ?? "", `${prefix}orderId`) };
+}
+
+/** Order ids are decimal strings on the wire; anything else cannot name an order. */
+export function orderIdFromWire(orderId: string, field = "orderId"): number {
+  const id = /^[1-9]\d{0,15}$/.test(orderId) ? Number(orderId) : Number.NaN;
+  if (!Number.isSafeInteger(id)) throw new ApiProblem("ORDER_NOT_FOUND", "no such open order", field);
+  return id;
+}
