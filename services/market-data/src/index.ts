@@ -10,6 +10,7 @@ export { FeedConnection, resyncCloseCode } from "./feed/connection.ts";
 export { type FeedStats, MarketFeed, type MarketFeedOptions } from "./feed/feed.ts";
 export { matches, PatternError, parsePattern } from "./feed/patterns.ts";
 export { type FeedRequest, feedRequestSchema, publicChannels } from "./feed/requests.ts";
+export { type MarketDataPluginOptions, marketDataPlugin } from "./http/routes.ts";
 export * as limits from "./limits.ts";
 export {
   AccountProjection,
@@ -28,4 +29,11 @@ export {
   type ProductMarket,
   type Trade,
 } from "./projections/market.ts";
+export {
+  type MarketDataService,
+  type MarketDataServiceOptions,
+  type ServiceCheckpoint,
+  startMarketDataService,
+} from "./service.ts";
+export { BadEventsRecord, commandsOf, type FollowOptions, followCoreEvents } from "./source.ts";
 export * from "./views.ts";

@@ -13,7 +13,11 @@ export interface BookMessage {
   readonly checksum: number;
 }
 
-export type ApplyResult = "ok" | "gap" | "checksum_mismatch" | "no_snapshot";
+/**
+ * ok: applied and verified. gap / checksum_mismatch: the copy is now invalid; ask for a snapshot
+ * (op resync). awaiting_snapshot: an update that arrived before that snapshot, ignored.
+ */
+export type ApplyResult = "ok" | "gap" | "checksum_mismatch" | "awaiting_snapshot";
 
 /** Decimal price strings compare by value: same scale (the product's tick), so by length then text. */
 function comparePrices(a: string, b: string): number {
@@ -54,14 +58,19 @@ export class LocalBook {
       this.bids = new LocalSide(true);
       this.asks = new LocalSide(false);
     } else if (this.seq === undefined) {
-      return "no_snapshot";
+      return "awaiting_snapshot";
     } else if (message.seq !== this.seq + 1) {
+      this.seq = undefined;
       return "gap";
     }
     for (const level of message.bids) this.bids.set(level);
     for (const level of message.asks) this.asks.set(level);
+    if (bookChecksum(this.bids.top(), this.asks.top()) !== message.checksum) {
+      this.seq = undefined;
+      return "checksum_mismatch";
+    }
     this.seq = message.seq;
-    return bookChecksum(this.bids.top(), this.asks.top()) === message.checksum ? "ok" : "checksum_mismatch";
+    return "ok";
   }
 
   depth(levels: number): { bids: WireLevel[]; asks: WireLevel[] } {

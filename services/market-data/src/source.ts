@@ -1,0 +1,67 @@
+// The feed's input from the event store: the core's `core-events` records (one per group
+// commit, many commands each), unpacked into one CommandEvents per command, in order.
+
+import { commandEvents, eventsRecordType, eventsStream } from "@ghx/core-service";
+import { coreEventSchema } from "@ghx/domain";
+import type { EventStore, RecordedEvent } from "@ghx/eventstore";
+import { z } from "zod";
+import type { CommandEvents } from "./projections/market.ts";
+
+const eventsRecordSchema = z
+  .object({
+    first: z.number().int().positive(),
+    ts: z.array(z.number().int().nonnegative()),
+    events: z.array(z.array(coreEventSchema)),
+  })
+  .refine((r) => r.ts.length === r.events.length, "one time per command");
+
+export class BadEventsRecord extends Error {
+  override readonly name = "BadEventsRecord";
+}
+
+/** The commands of one `core-events` record; a malformed record is a specific error. */
+export function commandsOf(event: RecordedEvent): CommandEvents[] {
+  const parsed = eventsRecordSchema.safeParse(event.data);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new BadEventsRecord(
+      `${event.stream}@${event.revision}: ${issue?.path.join(".") ?? ""} ${issue?.message ?? "malformed"}`,
+    );
+  }
+  return [...commandEvents(parsed.data)];
+}
+
+export interface FollowOptions {
+  /** Resume strictly after this store position (from a checkpoint). */
+  readonly after?: bigint;
+  readonly signal?: AbortSignal;
+  /** Other streams to follow (e.g. the index's), handed over as recorded events. */
+  readonly otherPrefixes?: readonly string[];
+  readonly onCommand: (command: CommandEvents) => void;
+  /** After every command of the record at `position` was handed over: a safe checkpoint. */
+  readonly onRecordApplied?: (position: bigint) => void;
+  readonly onOther?: (event: RecordedEvent) => void;
+  readonly onCaughtUp?: (position: bigint | undefined) => void;
+}
+
+/** Catch-up then live: runs until the signal aborts or the store closes. */
+export async function followCoreEvents(store: EventStore, options: FollowOptions): Promise<void> {
+  const subscription = store.subscribeToAll({
+    ...(options.after === undefined ? {} : { after: options.after }),
+    ...(options.signal ? { signal: options.signal } : {}),
+    streamPrefixes: [eventsStream, ...(options.otherPrefixes ?? [])],
+  });
+  for await (const item of subscription) {
+    if (item.kind === "caughtUp") {
+      options.onCaughtUp?.(item.position);
+      continue;
+    }
+    const { event } = item;
+    if (event.stream === eventsStream && event.type === eventsRecordType) {
+      for (const command of commandsOf(event)) options.onCommand(command);
+      options.onRecordApplied?.(event.position);
+    } else if (event.stream !== eventsStream) {
+      options.onOther?.(event);
+    }
+  }
+}
