@@ -1,0 +1,209 @@
+// GhxClient: the REST API as typed methods. Prices and amounts are decimal strings both ways;
+// errors are GhxApiError (the problem's status/code/field/detail) or GhxConnectionError. Every
+// POST carries an Idempotency-Key (the caller's, or a fresh one), so a POST retried after a lost
+// answer is executed once; GETs are retried too, DELETE and PUT never.
+import { type HttpOptions, type HttpRequest, HttpTransport } from "./http.ts";
+import { newClientOrderId, newIdempotencyKey } from "./ids.ts";
+import { MarketFeedClient, type MarketFeedOptions } from "./market-feed.ts";
+import { OrderEntryClient, type OrderEntryOptions } from "./order-entry.ts";
+import type {
+  AmendOrderRequest,
+  Balance,
+  CommandAck,
+  CreateAccountRequest,
+  DeclareCapacityRequest,
+  Fill,
+  ListProductRequest,
+  MassCancelRequest,
+  OperatorMoneyRequest,
+  Order,
+  OrderAck,
+  OrderBook,
+  OwnMoneyRequest,
+  PageQuery,
+  PlaceOrderRequest,
+  Position,
+  Product,
+  RegisterApiKeyRequest,
+  ReplaceOrderRequest,
+} from "./types.ts";
+
+export const defaultUrl = "http://127.0.0.1:8080";
+
+export interface GhxClientOptions extends Partial<HttpOptions> {}
+
+export interface PostOptions {
+  /** Reuse the key of an earlier attempt to make a retry across restarts safe. */
+  readonly idempotencyKey?: string;
+}
+
+const path = (segment: string) => encodeURIComponent(segment);
+
+export class GhxClient {
+  readonly url: string;
+  private readonly http: HttpTransport;
+
+  constructor(private readonly options: GhxClientOptions = {}) {
+    this.url = (options.url ?? defaultUrl).replace(/\/+$/, "");
+    this.http = new HttpTransport({ ...options, url: this.url });
+  }
+
+  /** The raw call behind every method: for routes this SDK does not wrap yet. */
+  request<T>(request: HttpRequest): Promise<T> {
+    return this.http.send<T>(request);
+  }
+
+  private get<T>(url: string, query?: HttpRequest["query"], signed = true): Promise<T> {
+    return this.http.send<T>({ method: "GET", path: url, signed, ...(query ? { query } : {}) });
+  }
+
+  private post<T>(url: string, body: unknown, options: PostOptions = {}): Promise<T> {
+    const idempotencyKey = options.idempotencyKey ?? newIdempotencyKey();
+    return this.http.send<T>({ method: "POST", path: url, body, signed: true, idempotencyKey });
+  }
+
+  // ---- public market data ----
+
+  health(): Promise<{ status: string }> {
+    return this.get("/healthz", undefined, false);
+  }
+
+  products(): Promise<Product[]> {
+    return this.get("/v1/products", undefined, false);
+  }
+
+  book(symbol: string, options: { levels?: number } = {}): Promise<OrderBook> {
+    return this.get(`/v1/products/${path(symbol)}/book`, { levels: options.levels }, false);
+  }
+
+  referenceData(): Promise<Record<string, unknown>> {
+    return this.get("/v1/reference-data", undefined, false);
+  }
+
+  // ---- orders ----
+
+  placeOrder(order: PlaceOrderRequest, options?: PostOptions): Promise<OrderAck> {
+    return this.post(
+      "/v1/orders",
+      { ...order, clientOrderId: order.clientOrderId ?? newClientOrderId() },
+      options,
+    );
+  }
+
+  cancelOrder(orderId: string): Promise<OrderAck> {
+    return this.http.send({ method: "DELETE", path: `/v1/orders/${path(orderId)}`, signed: true });
+  }
+
+  /** Mass cancel: every open order, or those of one symbol and/or side. */
+  cancelAll(filter: MassCancelRequest = {}): Promise<OrderAck> {
+    return this.http.send({ method: "DELETE", path: "/v1/orders", query: { ...filter }, signed: true });
+  }
+
+  replaceOrder(request: ReplaceOrderRequest, options?: PostOptions): Promise<OrderAck> {
+    const body = { ...request, newClientOrderId: request.newClientOrderId ?? newClientOrderId() };
+    return this.post("/v1/orders/replace", body, options);
+  }
+
+  amendOrder(request: AmendOrderRequest, options?: PostOptions): Promise<OrderAck> {
+    return this.post("/v1/orders/amend", request, options);
+  }
+
+  openOrders(filter: { symbol?: string } = {}): Promise<Order[]> {
+    return this.get("/v1/orders", { ...filter });
+  }
+
+  order(orderId: string): Promise<Order> {
+    return this.get(`/v1/orders/${path(orderId)}`);
+  }
+
+  orderHistory(query: PageQuery = {}): Promise<Order[]> {
+    return this.get("/v1/orders/history", { ...query });
+  }
+
+  fills(query: PageQuery = {}): Promise<Fill[]> {
+    return this.get("/v1/fills", { ...query });
+  }
+
+  // ---- account ----
+
+  balances(): Promise<Balance[]> {
+    return this.get("/v1/balances");
+  }
+
+  positions(): Promise<Position[]> {
+    return this.get("/v1/positions");
+  }
+
+  withdraw(request: OwnMoneyRequest, options?: PostOptions): Promise<CommandAck> {
+    return this.post("/v1/withdrawals", request, options);
+  }
+
+  postBond(request: OwnMoneyRequest, options?: PostOptions): Promise<CommandAck> {
+    return this.post("/v1/bonds", request, options);
+  }
+
+  /** Providers: GPUs of a class in a zone for a period of whole UTC hours. */
+  declareCapacity(request: DeclareCapacityRequest, options?: PostOptions): Promise<CommandAck> {
+    return this.post("/v1/capacity", request, options);
+  }
+
+  revokeApiKey(keyId: string): Promise<CommandAck> {
+    return this.http.send({ method: "DELETE", path: `/v1/api-keys/${path(keyId)}`, signed: true });
+  }
+
+  // ---- operator ----
+
+  createAccount(request: CreateAccountRequest, options?: PostOptions): Promise<CommandAck> {
+    return this.post("/v1/accounts", request, options);
+  }
+
+  registerApiKey(
+    accountId: string,
+    request: RegisterApiKeyRequest,
+    options?: PostOptions,
+  ): Promise<CommandAck> {
+    return this.post(`/v1/accounts/${path(accountId)}/api-keys`, request, options);
+  }
+
+  deposit(request: OperatorMoneyRequest, options?: PostOptions): Promise<CommandAck> {
+    return this.post("/v1/deposits", request, options);
+  }
+
+  issueVoucher(request: OperatorMoneyRequest, options?: PostOptions): Promise<CommandAck> {
+    return this.post("/v1/vouchers", request, options);
+  }
+
+  listProduct(request: ListProductRequest, options?: PostOptions): Promise<CommandAck> {
+    return this.post("/v1/products", request, options);
+  }
+
+  setTradingState(symbol: string, state: string): Promise<CommandAck> {
+    return this.http.send({
+      method: "PUT",
+      path: `/v1/products/${path(symbol)}/state`,
+      body: { state },
+      signed: true,
+    });
+  }
+
+  killSwitch(accountId: string, block: boolean, options?: PostOptions): Promise<CommandAck> {
+    return this.post(`/v1/accounts/${path(accountId)}/kill-switch`, { block }, options);
+  }
+
+  // ---- sockets ----
+
+  /** Opens the WebSocket order-entry channel and logs in with this client's key. */
+  connectOrderEntry(options: Omit<OrderEntryOptions, "url" | "key"> = {}): Promise<OrderEntryClient> {
+    if (!this.options.key) throw new Error("order entry needs a key: create the client with one");
+    return OrderEntryClient.connect({ ...options, url: this.url, key: this.options.key });
+  }
+
+  /** A market-data feed client (not yet connected); with this client's key for the private feed. */
+  marketFeed(options: Omit<MarketFeedOptions, "url" | "key"> = {}): MarketFeedClient {
+    return new MarketFeedClient({
+      ...options,
+      url: this.url,
+      ...(this.options.key ? { key: this.options.key } : {}),
+    });
+  }
+}
