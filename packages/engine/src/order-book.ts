@@ -2,6 +2,7 @@
 // price, self-trade prevention by the taker's mode. Pure: time and ids arrive with each command,
 // events leave through the sink in the order they happen.
 import type { RejectCode } from "@ghx/domain";
+import { AccountOrders } from "./account-orders.ts";
 import { ExpiryHeap } from "./expiry-heap.ts";
 import { NONE, OrderPool } from "./order-pool.ts";
 import { PriceLevels } from "./price-levels.ts";
@@ -54,9 +55,7 @@ export class OrderBook implements Limits {
   private readonly levels: PriceLevels;
   private readonly expiries: ExpiryHeap;
   private readonly slotById = new Map<number, number>();
-  private readonly accountById = new Map<number, number>();
-  private accountHead: Int32Array;
-  private accountCount: Int32Array;
+  private readonly accounts: AccountOrders;
   private liveGtd = 0;
 
   constructor(
@@ -79,8 +78,7 @@ export class OrderBook implements Limits {
     this.pool = new OrderPool(capacity);
     this.levels = new PriceLevels(this.pool, capacity);
     this.expiries = new ExpiryHeap(64);
-    this.accountHead = new Int32Array(64);
-    this.accountCount = new Int32Array(64);
+    this.accounts = new AccountOrders(this.pool);
   }
 
   // ---- commands -------------------------------------------------------------------------------
@@ -216,7 +214,7 @@ export class OrderBook implements Limits {
       this.sink.rejected("mass_cancel", accountId, "INVALID_COMMAND", time);
       return;
     }
-    for (const slot of this.accountSlots(accountId)) {
+    for (const slot of this.accounts.slotsOf(accountId)) {
       this.emitCancelled(slot, this.pool.remaining[slot]!, 0, "mass_cancel", time);
       this.removeResting(slot);
     }
@@ -244,13 +242,12 @@ export class OrderBook implements Limits {
   }
 
   accountOrderCount(accountId: number): number {
-    const account = this.accountById.get(accountId);
-    return account === undefined ? 0 : this.accountCount[account]!;
+    return this.accounts.countOf(accountId);
   }
 
   /** Open orders of an account, in order id order. */
   accountOrders(accountId: number): OrderView[] {
-    return this.accountSlots(accountId).map((slot) => this.view(slot));
+    return this.accounts.slotsOf(accountId).map((slot) => this.view(slot));
   }
 
   bestBid(): number | undefined {
@@ -606,7 +603,7 @@ export class OrderBook implements Limits {
   private index(slot: number): void {
     const pool = this.pool;
     this.slotById.set(pool.id[slot]!, slot);
-    this.linkAccount(slot);
+    this.accounts.add(slot);
     if (pool.tif[slot] === TIF_GTD) {
       this.liveGtd++;
       this.expiries.push(pool.expiry[slot]!, pool.id[slot]!, slot, pool.generation[slot]!);
@@ -622,61 +619,10 @@ export class OrderBook implements Limits {
     const pool = this.pool;
     if (indexed) {
       this.slotById.delete(pool.id[slot]!);
-      this.unlinkAccount(slot);
+      this.accounts.remove(slot);
       if (pool.tif[slot] === TIF_GTD) this.liveGtd--;
     }
     pool.free(slot);
-  }
-
-  private linkAccount(slot: number): void {
-    const pool = this.pool;
-    const accountId = pool.account[slot]!;
-    let account = this.accountById.get(accountId);
-    if (account === undefined) {
-      account = this.accountById.size;
-      if (account === this.accountHead.length) this.growAccounts();
-      this.accountById.set(accountId, account);
-      this.accountHead[account] = NONE;
-    }
-    const head = this.accountHead[account]!;
-    pool.accountSlot[slot] = account;
-    pool.accountPrev[slot] = NONE;
-    pool.accountNext[slot] = head;
-    if (head !== NONE) pool.accountPrev[head] = slot;
-    this.accountHead[account] = slot;
-    this.accountCount[account] = this.accountCount[account]! + 1;
-  }
-
-  private unlinkAccount(slot: number): void {
-    const pool = this.pool;
-    const account = pool.accountSlot[slot]!;
-    const prev = pool.accountPrev[slot]!;
-    const next = pool.accountNext[slot]!;
-    if (prev === NONE) this.accountHead[account] = next;
-    else pool.accountNext[prev] = next;
-    if (next !== NONE) pool.accountPrev[next] = prev;
-    this.accountCount[account] = this.accountCount[account]! - 1;
-  }
-
-  private growAccounts(): void {
-    const head = new Int32Array(this.accountHead.length * 2);
-    head.set(this.accountHead);
-    this.accountHead = head;
-    const count = new Int32Array(head.length);
-    count.set(this.accountCount);
-    this.accountCount = count;
-  }
-
-  /** Slots of an account's open orders in order id order (independent of history). */
-  private accountSlots(accountId: number): number[] {
-    const account = this.accountById.get(accountId);
-    if (account === undefined) return [];
-    const pool = this.pool;
-    const slots: number[] = [];
-    for (let slot = this.accountHead[account]!; slot !== NONE; slot = pool.accountNext[slot]!) {
-      slots.push(slot);
-    }
-    return slots.sort((a, b) => pool.id[a]! - pool.id[b]!);
   }
 
   private view(slot: number): OrderView {
