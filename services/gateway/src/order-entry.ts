@@ -159,15 +159,39 @@ export class OrderEntry {
   async replace(accountId: string, input: unknown, commandId: string, prefix = ""): Promise<OrderAck> {
     const data = parseOwned(replaceOrderBodySchema, input, accountId, prefix);
     const price = this.market.priceToTicks(data.symbol, data.price, `${prefix}price`);
+    const target = targetOf(data, prefix);
+    await this.checkClientOrderIdKept(accountId, target, data.newClientOrderId, prefix);
     const command: CoreCommand = {
       type: "ReplaceOrder",
       commandId,
       accountId,
-      ...targetOf(data, prefix),
+      ...target,
       price,
       qty: data.quantityLots,
     };
     return this.changedAck(await this.submitter.submit(command, prefix));
+  }
+
+  /**
+   * The core's ReplaceOrder keeps the order's ids, so the domain's `newClientOrderId` can only be
+   * the current client order id; anything else is refused rather than silently ignored.
+   */
+  private async checkClientOrderIdKept(
+    accountId: string,
+    target: OrderTarget,
+    newId: string,
+    prefix: string,
+  ) {
+    const current =
+      "clientOrderId" in target
+        ? target.clientOrderId
+        : (await this.core.openOrders(accountId)).find((o) => o.orderId === target.orderId)?.clientOrderId;
+    if (current === undefined)
+      throw new ApiProblem("ORDER_NOT_FOUND", "no such open order", `${prefix}orderId`);
+    if (newId !== current) {
+      const detail = `replace keeps the client order id: newClientOrderId must be ${current}`;
+      throw new ApiProblem("INVALID_COMMAND", detail, `${prefix}newClientOrderId`);
+    }
   }
 
   async amend(accountId: string, input: unknown, commandId: string, prefix = ""): Promise<OrderAck> {

@@ -128,3 +128,18 @@ export const limitOrder = (clientOrderId: string, side: "buy" | "sell", price: s
   price,
   quantityLots,
 });
+
+/** A snapshot of everything the given accounts can see, to prove a refused request changed nothing. */
+export async function accountState(port: CorePort, accountIds: readonly string[]): Promise<string> {
+  const state: Record<string, unknown> = {};
+  for (const id of accountIds) {
+    state[id] = {
+      balances: await port.balances(id),
+      open: await port.openOrders(id),
+      positions: await port.positions(id),
+      history: await port.orderHistory(id),
+      fills: await port.fills(id),
+    };
+  }
+  return JSON.stringify(state);
+}

@@ -1,0 +1,68 @@
+// A WebSocket order-entry client for tests and the bench: signed login, then request/response by
+// correlation id (single commands or batches).
+import { newNonce, type RequestSigner } from "@ghx/auth";
+import WebSocket from "ws";
+import { orderEntryPath } from "../src/index.ts";
+
+export class OrderSocket {
+  private readonly waiting: ((message: unknown) => void)[] = [];
+  readonly events: unknown[] = [];
+
+  private constructor(readonly socket: WebSocket) {
+    socket.on("message", (data) => {
+      const message = JSON.parse(data.toString()) as { type?: string };
+      if (!Array.isArray(message) && message.type === "event") this.events.push(message);
+      else this.waiting.shift()?.(message);
+    });
+  }
+
+  static async open(baseUrl: string): Promise<OrderSocket> {
+    const socket = new WebSocket(`${baseUrl.replace(/^http/, "ws")}${orderEntryPath}`);
+    await new Promise<void>((resolve, reject) => {
+      socket.once("open", () => resolve());
+      socket.once("error", reject);
+    });
+    return new OrderSocket(socket);
+  }
+
+  /** Sends one message (object, array, or raw text) and resolves with the next reply. */
+  send<T = unknown>(message: unknown): Promise<T> {
+    const reply = new Promise<T>((resolve) => this.waiting.push(resolve as (m: unknown) => void));
+    this.socket.send(typeof message === "string" ? message : JSON.stringify(message));
+    return reply;
+  }
+
+  login(signer: RequestSigner, options: { cancelOnDisconnect?: boolean; timestampMs?: number } = {}) {
+    const timestamp = options.timestampMs ?? Date.now();
+    const nonce = newNonce();
+    const signature = signer.signFields({
+      timestampMs: timestamp,
+      nonce,
+      method: "GET",
+      path: orderEntryPath,
+      body: "",
+    });
+    return this.send<{ type: string; result?: unknown; problem?: { code: string } }>({
+      op: "login",
+      id: "login",
+      keyId: signer.keyId,
+      timestamp,
+      nonce,
+      signature,
+      cancelOnDisconnect: options.cancelOnDisconnect ?? false,
+    });
+  }
+
+  closed(): Promise<number> {
+    return new Promise((resolve) => {
+      if (this.socket.readyState === WebSocket.CLOSED) resolve(1006);
+      else this.socket.once("close", (code) => resolve(code));
+    });
+  }
+
+  close(): Promise<number> {
+    const closed = this.closed();
+    this.socket.close();
+    return closed;
+  }
+}
