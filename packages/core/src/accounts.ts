@@ -52,10 +52,17 @@ export function decideMoney(
   if (isDecision(account)) return account;
   const { accountId, currency, amount } = cmd;
   const available = account.balances.get(currency)?.available ?? 0;
+  const totals = state.totals.get(currency);
   switch (cmd.type) {
     case "Deposit":
+      // Every sum the core keeps is bounded by the currency's deposits: keep those exact.
+      if (!Number.isSafeInteger((totals?.deposits ?? 0) + amount))
+        return reject("INVALID_AMOUNT", "deposits too large");
       return accept([{ type: "Deposited", accountId, currency, amount }]);
     case "IssueVoucher":
+      if (!Number.isSafeInteger((totals?.vouchersIssued ?? 0) + amount)) {
+        return reject("INVALID_AMOUNT", "vouchers too large");
+      }
       return accept([{ type: "VoucherIssued", accountId, currency, amount }]);
     case "Withdraw":
       if (available < amount) return reject("INSUFFICIENT_BALANCE", `${available} ${currency} available`);

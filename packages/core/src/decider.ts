@@ -15,7 +15,6 @@ import {
 } from "./accounts.ts";
 import type { Decision } from "./decision.ts";
 import { InvariantViolation } from "./invariants.ts";
-import { dedupeWindowMax } from "./limits.ts";
 import {
   decideAmendOrder,
   decideCancelOrder,
@@ -36,7 +35,7 @@ import {
   evolveOrderReduced,
   evolveOrderReplaced,
 } from "./settlement.ts";
-import type { Applied, CoreState, Outcome, Sequenced } from "./state.ts";
+import { type Applied, type CoreState, type Outcome, rememberOutcome, type Sequenced } from "./state.ts";
 import { evolveTradeExecuted } from "./trades.ts";
 
 const assertNever = (value: never): never => {
@@ -134,13 +133,6 @@ export function evolve(state: CoreState, event: CoreEvent, seq: number, ts: numb
   return state;
 }
 
-function remember(state: CoreState, commandId: string, outcome: Outcome): void {
-  state.dedupe.set(commandId, outcome);
-  if (state.dedupe.size > dedupeWindowMax) {
-    state.dedupe.delete(state.dedupe.keys().next().value!);
-  }
-}
-
 /**
  * Runs one sequenced command: a command id seen within the window gets its first outcome and
  * changes nothing; otherwise decide, then evolve every event in order. Sequence numbers must
@@ -175,6 +167,6 @@ export function applyCommand(state: CoreState, sequenced: Sequenced<CoreCommand>
         ? { status: "accepted", seq }
         : { status: "accepted", seq, orderId: decision.orderId };
   }
-  remember(state, command.commandId, outcome);
+  rememberOutcome(state, command.commandId, outcome);
   return { outcome, events, duplicate: false };
 }

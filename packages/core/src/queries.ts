@@ -1,7 +1,14 @@
 // Read queries the gateway serves from core state (embedded mode). Plain data out, never live
 // references, so a caller cannot mutate the core by accident.
 import type { LevelView } from "@ghx/engine";
-import type { Balance, CoreState, FillRecord, OrderRecord, Position } from "./state.ts";
+import {
+  type Balance,
+  type CoreState,
+  type FillRecord,
+  logEntries,
+  type OrderRecord,
+  type Position,
+} from "./state.ts";
 
 export interface OpenOrderView {
   readonly orderId: number;
@@ -37,13 +44,15 @@ export const openOrders = (state: CoreState, accountId: string): OpenOrderView[]
     tif: o.tif,
   }));
 
-export const orderHistory = (state: CoreState, accountId: string): OrderRecord[] => [
-  ...(state.accounts.get(accountId)?.history ?? []),
-];
+export function orderHistory(state: CoreState, accountId: string): OrderRecord[] {
+  const account = state.accounts.get(accountId);
+  return account ? logEntries(account.history) : [];
+}
 
-export const fills = (state: CoreState, accountId: string): FillRecord[] => [
-  ...(state.accounts.get(accountId)?.fills ?? []),
-];
+export function fills(state: CoreState, accountId: string): FillRecord[] {
+  const account = state.accounts.get(accountId);
+  return account ? logEntries(account.fills) : [];
+}
 
 export const balances = (state: CoreState, accountId: string): Record<string, Balance> =>
   Object.fromEntries([...(state.accounts.get(accountId)?.balances ?? [])].map(([c, b]) => [c, { ...b }]));

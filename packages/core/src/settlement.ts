@@ -3,7 +3,6 @@
 import type { CoreEvent } from "@ghx/domain";
 import { refreshCommitment } from "./capacity.ts";
 import { InvariantViolation } from "./invariants.ts";
-import { historyPerAccountMax } from "./limits.ts";
 import { holdFor } from "./risk.ts";
 import {
   type Account,
@@ -90,21 +89,17 @@ export function closeOrder(
   account.openOrders.delete(order.orderId);
   account.openClientIds.delete(order.clientOrderId);
   const product = state.productsByIdx[order.productIdx]!;
-  pushBounded(
-    account.history,
-    {
-      orderId: order.orderId,
-      clientOrderId: order.clientOrderId,
-      symbol: product.spec.symbol,
-      side: order.side,
-      price: order.price,
-      qty: order.qty,
-      filled: order.filled,
-      status,
-      seq,
-    },
-    historyPerAccountMax,
-  );
+  pushBounded(account.history, {
+    orderId: order.orderId,
+    clientOrderId: order.clientOrderId,
+    symbol: product.spec.symbol,
+    side: order.side,
+    price: order.price,
+    qty: order.qty,
+    filled: order.filled,
+    status,
+    seq,
+  });
 }
 
 /** OrderCancelled, OrderAmended, OrderExpired: `qty` open lots go away. */

@@ -15,11 +15,14 @@ import {
   type CurrencyTotals,
   type FillRecord,
   initialState,
+  logEntries,
   newAccount,
   type Order,
   type OrderRecord,
   type Outcome,
   type Position,
+  pushBounded,
+  rememberOutcome,
 } from "./state.ts";
 
 export interface AccountSnapshot {
@@ -66,8 +69,8 @@ function snapshotAccount(a: Account): AccountSnapshot {
     positions: [...a.positions].map(([p, pos]) => [p, { ...pos }]),
     capacity: [...a.capacity],
     committedLots: [...a.committedLots].map(([k, hours]) => [k, [...hours]]),
-    history: [...a.history],
-    fills: [...a.fills],
+    history: logEntries(a.history),
+    fills: logEntries(a.fills),
   };
 }
 
@@ -100,8 +103,8 @@ export function restoreState(snapshot: CoreSnapshot): CoreState {
     for (const [p, pos] of a.positions) account.positions.set(p, { ...pos });
     account.capacity.push(...a.capacity);
     for (const [k, hours] of a.committedLots) account.committedLots.set(k, new Map(hours));
-    account.history.push(...a.history);
-    account.fills.push(...a.fills);
+    for (const record of a.history) pushBounded(account.history, record);
+    for (const fill of a.fills) pushBounded(account.fills, fill);
   }
   for (const p of snapshot.products) addProduct(state, p.spec, p.state, (sink) => restoreBook(sink, p.book));
   for (const o of snapshot.orders) {
@@ -113,7 +116,7 @@ export function restoreState(snapshot: CoreSnapshot): CoreState {
   }
   for (const [keyId, key] of snapshot.apiKeys) state.apiKeys.set(keyId, key);
   for (const [c, t] of snapshot.totals) state.totals.set(c, { ...t });
-  for (const [id, outcome] of snapshot.dedupe) state.dedupe.set(id, outcome);
+  for (const [id, outcome] of snapshot.dedupe) rememberOutcome(state, id, outcome);
   return state;
 }
 

@@ -5,6 +5,7 @@ import type { Capability, CoreEvent, ProductSpec, RejectCode, TradingState } fro
 import type { Side, TimeInForce } from "@ghx/engine";
 import { CoreSink, type MatchingBook } from "./book.ts";
 import { capacityKeyOf } from "./capacity.ts";
+import { dedupeWindowMax, fillsPerAccountMax, historyPerAccountMax } from "./limits.ts";
 
 /** One currency of one account, in minor units. Vouchers are kept apart from cash. */
 export interface Balance {
@@ -112,8 +113,8 @@ export interface Account {
   readonly capacity: CapacityDeclaration[];
   /** `${accelerator}.${zone}` → hour start (ms) → lots committed (Σ potential shorts). */
   readonly committedLots: Map<string, Map<number, number>>;
-  readonly history: OrderRecord[];
-  readonly fills: FillRecord[];
+  readonly history: BoundedLog<OrderRecord>;
+  readonly fills: BoundedLog<FillRecord>;
 }
 
 export interface Product {
@@ -158,6 +159,12 @@ export interface CoreState {
   readonly totals: Map<string, CurrencyTotals>;
   /** commandId → first outcome, oldest first (FIFO window). */
   readonly dedupe: Map<string, Outcome>;
+  /**
+   * The window's command ids as a ring; dedupeNext is the oldest once full. A ring because
+   * evicting through Map.keys() rescans deleted slots and turns O(1) into O(window).
+   */
+  readonly dedupeRing: (string | undefined)[];
+  dedupeNext: number;
   lastSeq: number;
   lastTs: number;
   /** Where every book reports; not state itself (see book.ts). */
@@ -191,6 +198,8 @@ export function initialState(): CoreState {
     apiKeys: new Map(),
     totals: new Map(),
     dedupe: new Map(),
+    dedupeRing: new Array<string | undefined>(dedupeWindowMax),
+    dedupeNext: 0,
     lastSeq: 0,
     lastTs: 0,
     sink: new CoreSink(accountsByIdx),
@@ -246,11 +255,26 @@ export function totalsOf(state: CoreState, currency: string): CurrencyTotals {
   return totals;
 }
 
-/** Keep the newest `max` entries of a bounded history. */
-export function pushBounded<T>(list: T[], item: T, max: number): void {
-  list.push(item);
-  if (list.length > max) list.splice(0, list.length - max);
+/** The newest `max` entries, as a ring: O(1) to add (histories are written on the hot path). */
+export interface BoundedLog<T> {
+  readonly items: T[];
+  readonly max: number;
+  /** Where the next entry goes; once full, also the oldest entry. */
+  next: number;
 }
+
+export const boundedLog = <T>(max: number): BoundedLog<T> => ({ items: [], max, next: 0 });
+
+export function pushBounded<T>(log: BoundedLog<T>, item: T): void {
+  log.items[log.next] = item;
+  log.next = (log.next + 1) % log.max;
+}
+
+/** Oldest first. */
+export const logEntries = <T>(log: BoundedLog<T>): T[] =>
+  log.items.length < log.max
+    ? [...log.items]
+    : [...log.items.slice(log.next), ...log.items.slice(0, log.next)];
 
 /** A new account with nothing in it; the owner must already have its index. */
 export function newAccount(
@@ -273,8 +297,8 @@ export function newAccount(
     apiKeyCount: 0,
     capacity: [],
     committedLots: new Map(),
-    history: [],
-    fills: [],
+    history: boundedLog(historyPerAccountMax),
+    fills: boundedLog(fillsPerAccountMax),
   };
   state.accounts.set(id, account);
   state.accountsByIdx.push(account);
@@ -300,4 +324,13 @@ export function addProduct(
   state.products.set(spec.symbol, product);
   state.productsByIdx.push(product);
   return product;
+}
+
+/** Remembers a command's first outcome, evicting the oldest once the window is full. */
+export function rememberOutcome(state: CoreState, commandId: string, outcome: Outcome): void {
+  const evicted = state.dedupeRing[state.dedupeNext];
+  if (evicted !== undefined) state.dedupe.delete(evicted);
+  state.dedupeRing[state.dedupeNext] = commandId;
+  state.dedupeNext = (state.dedupeNext + 1) % dedupeWindowMax;
+  state.dedupe.set(commandId, outcome);
 }

@@ -7,7 +7,6 @@
 import type { CoreEvent } from "@ghx/domain";
 import { refreshCommitment } from "./capacity.ts";
 import { InvariantViolation } from "./invariants.ts";
-import { fillsPerAccountMax } from "./limits.ts";
 import { feeMinor, notionalMinor, proRata } from "./money.ts";
 import { changeOpenLots, closeOrder } from "./settlement.ts";
 import {
@@ -119,7 +118,7 @@ function recordFill(
     seq,
     ts,
   } as const;
-  pushBounded(account.fills, fill, fillsPerAccountMax);
+  pushBounded(account.fills, fill);
 }
 
 export function evolveTradeExecuted(state: CoreState, trade: Trade, seq: number, ts: number): void {

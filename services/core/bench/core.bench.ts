@@ -1,0 +1,168 @@
+// `npm run bench -- core`: the core runtime end to end (sequence → apply → journal → ack).
+//  1. saturated, file journal with fdatasync group commit: commands/s
+//  2. open loop at a fixed offered rate (default 100,000/s), file journal: ack latency from the
+//     intended send time (so a stall counts against every command it delays)
+//  3. saturated, memory journal (no disk) for reference
+//  4. replay of the file journal from zero (recovery without a snapshot): commands/s
+// Options: --seconds <s per phase> --rate <offered commands/s> --window <outstanding commands>
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import type { CoreCommand } from "@ghx/domain";
+import { createMemoryEventStore, type EventStore, openFileEventStore } from "@ghx/eventstore";
+import hdr from "hdr-histogram-js";
+import { startCoreRuntime } from "../src/embedded.ts";
+import { recover } from "../src/replay.ts";
+import type { CoreRuntime } from "../src/runtime.ts";
+import { mixedWorkload } from "./workload.ts";
+
+const { values } = parseArgs({
+  options: {
+    seconds: { type: "string", default: "4" },
+    rate: { type: "string", default: "100000" },
+    window: { type: "string", default: "20000" },
+  },
+});
+const phaseMs = Number(values.seconds) * 1000;
+const offeredRate = Number(values.rate);
+const windowMax = Number(values.window);
+
+const newHistogram = () =>
+  hdr.build({
+    lowestDiscernibleValue: 1,
+    highestTrackableValue: 120_000_000,
+    numberOfSignificantValueDigits: 3,
+  });
+
+async function withCore<T>(
+  store: EventStore,
+  dataDir: string,
+  run: (core: CoreRuntime) => Promise<T>,
+): Promise<T> {
+  const core = await startCoreRuntime({ dataDir, store, snapshotEveryCommands: 1e12, snapshotEveryMs: 1e12 });
+  try {
+    return await run(core);
+  } finally {
+    await core.close({ snapshot: false });
+  }
+}
+
+async function setup(core: CoreRuntime, commands: CoreCommand[]): Promise<void> {
+  await Promise.all(commands.map((c) => core.submit(c)));
+}
+
+/** Keeps `windowMax` commands outstanding for `phaseMs`; commands/s acked. */
+async function saturate(
+  core: CoreRuntime,
+  next: () => CoreCommand,
+): Promise<{ opsPerS: number; acked: number }> {
+  let acked = 0;
+  let outstanding = 0;
+  const started = performance.now();
+  const deadline = started + phaseMs;
+  await new Promise<void>((resolve, reject) => {
+    const pump = () => {
+      if (performance.now() >= deadline) {
+        if (outstanding === 0) resolve();
+        return;
+      }
+      while (outstanding < windowMax) {
+        outstanding++;
+        core.submit(next()).then(() => {
+          acked++;
+          outstanding--;
+          if (outstanding === windowMax / 2 || outstanding === 0) setImmediate(pump);
+        }, reject);
+      }
+    };
+    pump();
+  });
+  return { opsPerS: Math.round(acked / ((performance.now() - started) / 1000)), acked };
+}
+
+/** Open loop: arrivals on a fixed schedule regardless of acks; latency from the intended time. */
+async function openLoop(core: CoreRuntime, next: () => CoreCommand, rate: number) {
+  const histogram = newHistogram();
+  const total = Math.round((rate * phaseMs) / 1000);
+  let sent = 0;
+  let acked = 0;
+  const started = performance.now();
+  await new Promise<void>((resolve, reject) => {
+    const tick = () => {
+      const due = Math.min(total, Math.floor(((performance.now() - started) / 1000) * rate));
+      for (; sent < due; sent++) {
+        const intended = started + (sent / rate) * 1000;
+        core.submit(next()).then(() => {
+          histogram.recordValue(Math.max(1, Math.round((performance.now() - intended) * 1000)));
+          if (++acked === total) resolve();
+        }, reject);
+      }
+      if (sent < total) setImmediate(tick);
+    };
+    tick();
+  });
+  const result = {
+    offered_per_s: rate,
+    p50_us: histogram.getValueAtPercentile(50),
+    p99_us: histogram.getValueAtPercentile(99),
+    p999_us: histogram.getValueAtPercentile(99.9),
+    max_us: histogram.maxValue,
+  };
+  histogram.destroy();
+  return result;
+}
+
+async function main(): Promise<void> {
+  const workload = mixedWorkload();
+  const fileDir = await mkdtemp(join(tmpdir(), "ghx-core-bench-"));
+  const memoryDir = await mkdtemp(join(tmpdir(), "ghx-core-bench-mem-"));
+  try {
+    const fileStore = await openFileEventStore(join(fileDir, "events"));
+    const { saturated, latency, commands } = await withCore(fileStore, fileDir, async (core) => {
+      await setup(core, workload.setup);
+      const saturated = await saturate(core, workload.next);
+      console.log(`file journal (fdatasync), saturated: ${saturated.opsPerS} commands/s`);
+      const latency = await openLoop(core, workload.next, offeredRate);
+      console.log(`file journal, open loop ${offeredRate}/s: ${JSON.stringify(latency)}`);
+      return { saturated, latency, commands: core.state.lastSeq };
+    });
+    await fileStore.close();
+
+    const memoryStore = createMemoryEventStore();
+    const memory = await withCore(memoryStore, memoryDir, async (core) => {
+      await setup(core, mixedWorkload().setup);
+      return saturate(core, mixedWorkload().next);
+    });
+    console.log(`memory journal (no disk), saturated: ${memory.opsPerS} commands/s`);
+    await memoryStore.close();
+
+    const replayStore = await openFileEventStore(join(fileDir, "events"));
+    const replayStarted = performance.now();
+    const recovered = await recover(replayStore, undefined);
+    const replaySeconds = (performance.now() - replayStarted) / 1000;
+    await replayStore.close();
+    const replayPerS = Math.round(recovered.replayedCommands / replaySeconds);
+    console.log(`replay from zero: ${recovered.replayedCommands} commands in ${replaySeconds.toFixed(2)} s`);
+    if (recovered.replayedCommands !== commands) throw new Error("replay did not see every command");
+    console.log(
+      JSON.stringify({
+        bench: "core",
+        ops_per_s: saturated.opsPerS,
+        p50_us: latency.p50_us,
+        p99_us: latency.p99_us,
+        p999_us: latency.p999_us,
+        offered_per_s: offeredRate,
+        nofsync_ops_per_s: memory.opsPerS,
+        replay_cmds_per_s: replayPerS,
+        products: 50,
+        accounts: 1_000,
+      }),
+    );
+  } finally {
+    await rm(fileDir, { recursive: true, force: true });
+    await rm(memoryDir, { recursive: true, force: true });
+  }
+}
+
+await main();
