@@ -2,8 +2,17 @@
 // errors are GhxApiError (the problem's status/code/field/detail) or GhxConnectionError. Every
 // POST carries an Idempotency-Key (the caller's, or a fresh one), so a POST retried after a lost
 // answer is executed once; GETs are retried too, DELETE and PUT never.
+
+import type {
+  BookSnapshot,
+  CandleInterval,
+  CandlesSnapshot,
+  ProductStatus,
+  Ticker,
+  TradesSnapshot,
+} from "./feed-messages.ts";
 import { type HttpOptions, type HttpRequest, HttpTransport } from "./http.ts";
-import { newClientOrderId, newIdempotencyKey } from "./ids.ts";
+import { newIdempotencyKey, withClientOrderId, withNewClientOrderId } from "./ids.ts";
 import { MarketFeedClient, type MarketFeedOptions } from "./market-feed.ts";
 import { OrderEntryClient, type OrderEntryOptions } from "./order-entry.ts";
 import type {
@@ -80,14 +89,36 @@ export class GhxClient {
     return this.get("/v1/reference-data", undefined, false);
   }
 
+  // ---- market-data snapshots (each with the seq the feed's updates continue from) ----
+
+  /** The L2 book with its seq and checksum: `{ type: "snapshot", ...it }` seeds a LocalBook. */
+  bookSnapshot(symbol: string, options: { depth?: number } = {}): Promise<BookSnapshot> {
+    return this.get(`/v1/book/${path(symbol)}`, { depth: options.depth }, false);
+  }
+
+  trades(symbol: string, options: { limit?: number } = {}): Promise<TradesSnapshot> {
+    return this.get(`/v1/trades/${path(symbol)}`, { limit: options.limit }, false);
+  }
+
+  candles(
+    symbol: string,
+    options: { interval?: CandleInterval; limit?: number } = {},
+  ): Promise<CandlesSnapshot> {
+    return this.get(`/v1/candles/${path(symbol)}`, { ...options }, false);
+  }
+
+  tickers(): Promise<Ticker[]> {
+    return this.get("/v1/tickers", undefined, false);
+  }
+
+  statuses(): Promise<ProductStatus[]> {
+    return this.get("/v1/status", undefined, false);
+  }
+
   // ---- orders ----
 
   placeOrder(order: PlaceOrderRequest, options?: PostOptions): Promise<OrderAck> {
-    return this.post(
-      "/v1/orders",
-      { ...order, clientOrderId: order.clientOrderId ?? newClientOrderId() },
-      options,
-    );
+    return this.post("/v1/orders", withClientOrderId(order), options);
   }
 
   cancelOrder(orderId: string): Promise<OrderAck> {
@@ -100,8 +131,7 @@ export class GhxClient {
   }
 
   replaceOrder(request: ReplaceOrderRequest, options?: PostOptions): Promise<OrderAck> {
-    const body = { ...request, newClientOrderId: request.newClientOrderId ?? newClientOrderId() };
-    return this.post("/v1/orders/replace", body, options);
+    return this.post("/v1/orders/replace", withNewClientOrderId(request), options);
   }
 
   amendOrder(request: AmendOrderRequest, options?: PostOptions): Promise<OrderAck> {

@@ -114,3 +114,11 @@ export interface Heartbeat {
 }
 
 export type FeedBookMessage = BookMessage & { readonly channel: "book" };
+
+// REST snapshots from market-data: the same bodies without the feed's type/channel envelope.
+type Body<M> = Omit<M, "type" | "channel">;
+export type BookSnapshot = Body<BookMessage> & { readonly ts: number };
+export type TradesSnapshot = Body<TradesMessage> & { readonly lastTradeId: number };
+export type CandlesSnapshot = Body<CandlesMessage>;
+export type Ticker = Body<TickerMessage>;
+export type ProductStatus = Body<StatusMessage>;

@@ -11,3 +11,17 @@ export function newClientOrderId(): string {
 export function newIdempotencyKey(): string {
   return randomBytes(16).toString("hex");
 }
+
+/** Fills in the client order id of a new order when the caller left it out. */
+export function withClientOrderId<T extends { readonly clientOrderId?: string }>(
+  order: T,
+): T & { clientOrderId: string } {
+  return { ...order, clientOrderId: order.clientOrderId ?? newClientOrderId() };
+}
+
+/** Fills in the id of the order a cancel-replace creates when the caller left it out. */
+export function withNewClientOrderId<T extends { readonly newClientOrderId?: string }>(
+  request: T,
+): T & { newClientOrderId: string } {
+  return { ...request, newClientOrderId: request.newClientOrderId ?? newClientOrderId() };
+}

@@ -6,7 +6,7 @@ import { EventEmitter } from "node:events";
 import { createRequestSigner, newNonce } from "@ghx/auth";
 import type WebSocket from "ws";
 import { asProblem, GhxApiError, GhxConnectionError } from "./errors.ts";
-import { newClientOrderId } from "./ids.ts";
+import { newClientOrderId, withClientOrderId, withNewClientOrderId } from "./ids.ts";
 import type { SigningKey } from "./key-file.ts";
 import { openSocket, parseFrame, webSocketUrl } from "./socket.ts";
 import type {
@@ -243,14 +243,6 @@ export class OrderEntryClient extends EventEmitter<OrderEntryEvents> {
     this.failAll(new GhxConnectionError(`order entry: the connection closed (${why})`));
     this.emit("close", code, reason);
   }
-}
-
-function withClientOrderId(order: PlaceOrderRequest): PlaceOrderRequest {
-  return { ...order, clientOrderId: order.clientOrderId ?? newClientOrderId() };
-}
-
-function withNewClientOrderId(request: ReplaceOrderRequest): ReplaceOrderRequest {
-  return { ...request, newClientOrderId: request.newClientOrderId ?? newClientOrderId() };
 }
 
 function prepared(command: OrderEntryCommand): unknown {
