@@ -41,8 +41,8 @@ function bookKeeper(dropSeq?: number) {
       dropped = true;
       return;
     }
-    let local = books.get(book.symbol);
-    if (!local) books.set(book.symbol, (local = new LocalBook()));
+    const local = books.get(book.symbol) ?? new LocalBook();
+    books.set(book.symbol, local);
     const result = local.apply(book);
     if (result === "ok" || result === "awaiting_snapshot") return;
     problems.push(`${book.symbol} seq ${book.seq}: ${result}`);

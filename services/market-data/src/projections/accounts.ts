@@ -7,12 +7,13 @@ import {
   type CoreState,
   evolve,
   initialState,
-  type OrderRecord,
+  type Order,
   queries,
   restoreState,
   snapshotState,
 } from "@ghx/core";
 import { type CoreEvent, defaultReferenceData, minorToAmount, ticksToPrice } from "@ghx/domain";
+import { ProjectionError } from "./book.ts";
 import type { CommandEvents } from "./market.ts";
 
 export type PrivateBody =
@@ -117,8 +118,9 @@ export class AccountProjection {
       out.push({ ...body, account, seq: next, ts });
     };
     for (const event of events) {
+      const before = this.ordersBefore(event);
       evolve(this.state, event, seq, ts);
-      for (const [account, body] of this.messagesOf(event, seq)) emit(account, body);
+      for (const [account, body] of this.messagesOf(event, seq, before)) emit(account, body);
       this.touched(event, balances, positions);
     }
     for (const { account, key } of balances.values()) emit(account, this.balanceBody(account, key));
@@ -132,52 +134,55 @@ export class AccountProjection {
     return ticksToPrice(ticks, minorToAmount(BigInt(product.spec.tickMinor), decimals));
   }
 
-  /** The order after the event: open (from the live order) or closed (the account's last history record). */
-  private orderBody(accountId: string, orderId: number): PrivateBody {
-    const open = this.state.orders.get(orderId);
-    const account = this.state.accounts.get(accountId)!;
-    if (open) {
-      const symbol = this.state.productsByIdx[open.productIdx]!.spec.symbol;
-      return {
-        type: "order",
-        order: {
-          orderId,
-          clientOrderId: open.clientOrderId,
-          symbol,
-          side: open.side,
-          price: this.price(symbol, open.price),
-          qty: open.qty,
-          remaining: open.remaining,
-          filled: open.filled,
-          status: open.filled > 0 ? "partially_filled" : "new",
-        },
-      };
+  /** Copies of the orders an event names, as they were before it (a closing event removes them). */
+  private ordersBefore(event: CoreEvent): Map<number, Order> {
+    const ids =
+      event.type === "TradeExecuted"
+        ? [event.makerOrderId, event.takerOrderId]
+        : "orderId" in event
+          ? [event.orderId]
+          : [];
+    const out = new Map<number, Order>();
+    for (const id of ids) {
+      const order = this.state.orders.get(id);
+      if (order) out.set(id, { ...order });
     }
-    const closed = account.history[account.history.length - 1] as OrderRecord;
+    return out;
+  }
+
+  /** The order after the event: the live order if still open, else its last state, closed. */
+  private orderBody(orderId: number, before: Map<number, Order>, event: CoreEvent): PrivateBody {
+    const open = this.state.orders.get(orderId);
+    const order = open ?? before.get(orderId);
+    if (!order) throw new ProjectionError(`order ${orderId} unknown to the private projection`);
+    const symbol = this.state.productsByIdx[order.productIdx]!.spec.symbol;
+    const traded = event.type === "TradeExecuted" && !open ? event.qty : 0;
+    const filled = open ? open.filled : order.filled + traded;
+    const closedStatus = event.type === "TradeExecuted" ? "filled" : event.type === "OrderExpired" ? "expired" : "cancelled";
     return {
       type: "order",
       order: {
         orderId,
-        clientOrderId: closed.clientOrderId,
-        symbol: closed.symbol,
-        side: closed.side,
-        price: this.price(closed.symbol, closed.price),
-        qty: closed.qty,
-        remaining: 0,
-        filled: closed.filled,
-        status: closed.status as OrderMessage["status"],
+        clientOrderId: order.clientOrderId,
+        symbol,
+        side: order.side,
+        price: this.price(symbol, open ? open.price : order.price),
+        qty: open ? open.qty : order.qty,
+        remaining: open ? open.remaining : 0,
+        filled,
+        status: open ? (open.filled > 0 ? "partially_filled" : "new") : closedStatus,
       },
     };
   }
 
-  private messagesOf(event: CoreEvent, seq: number): [string, PrivateBody][] {
+  private messagesOf(event: CoreEvent, seq: number, before: Map<number, Order>): [string, PrivateBody][] {
     switch (event.type) {
       case "OrderAccepted":
       case "OrderCancelled":
       case "OrderAmended":
       case "OrderExpired":
       case "OrderReplaced":
-        return [[event.accountId, this.orderBody(event.accountId, event.orderId)]];
+        return [[event.accountId, this.orderBody(event.orderId, before, event)]];
       case "TradeExecuted": {
         const makerSide = event.takerSide === "buy" ? "sell" : "buy";
         const fill = (orderId: number, side: "buy" | "sell", liquidity: "maker" | "taker"): PrivateBody => ({
@@ -194,9 +199,9 @@ export class AccountProjection {
         });
         return [
           [event.makerAccountId, fill(event.makerOrderId, makerSide, "maker")],
-          [event.makerAccountId, this.orderBody(event.makerAccountId, event.makerOrderId)],
+          [event.makerAccountId, this.orderBody(event.makerOrderId, before, event)],
           [event.takerAccountId, fill(event.takerOrderId, event.takerSide, "taker")],
-          [event.takerAccountId, this.orderBody(event.takerAccountId, event.takerOrderId)],
+          [event.takerAccountId, this.orderBody(event.takerOrderId, before, event)],
         ];
       }
       case "CommandRejected":
@@ -280,10 +285,17 @@ export class AccountProjection {
       const body = this.positionBody(accountId, symbol);
       if (body.type === "position") positions[symbol] = body.position;
     }
-    const orders = queries.openOrders(this.state, accountId).map((o) => {
-      const body = this.orderBody(accountId, o.orderId);
-      return (body as Extract<PrivateBody, { type: "order" }>).order;
-    });
+    const orders: OrderMessage[] = queries.openOrders(this.state, accountId).map((o) => ({
+      orderId: o.orderId,
+      clientOrderId: o.clientOrderId,
+      symbol: o.symbol,
+      side: o.side,
+      price: this.price(o.symbol, o.price),
+      qty: o.qty,
+      remaining: o.remaining,
+      filled: o.filled,
+      status: o.filled > 0 ? "partially_filled" : "new",
+    }));
     return { account: accountId, seq: this.seq(accountId), orders, balances, positions };
   }
 
