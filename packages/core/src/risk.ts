@@ -57,7 +57,7 @@ export function capacityBreached(
 
 /**
  * The cash and vouchers `lots` at `hold` take from the account. Vouchers pay first, only for
- * physical notional. Returns undefined with the reject code when the account cannot afford it.
+ * physical notional. Returns the reject code when the account cannot afford it.
  */
 export function fundHold(
   available: number,
@@ -66,8 +66,8 @@ export function fundHold(
   lots: number,
   physical: boolean,
 ): { cash: number; vouchers: number } | RejectCode {
+  // Safe: ListProduct admits only products whose largest order notional (×2) is a safe integer.
   const total = hold.holdPerLot * lots;
-  if (!Number.isSafeInteger(total)) return "ORDER_SIZE_LIMIT";
   const vouchers = physical ? Math.min(voucherAvailable, hold.notionalPerLot * lots) : 0;
   const cash = total - vouchers;
   if (cash > available) return physical ? "INSUFFICIENT_FUNDS" : "INSUFFICIENT_MARGIN";

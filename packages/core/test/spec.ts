@@ -8,6 +8,7 @@ export const t0 = Date.UTC(2026, 10, 24, 10);
 const hour = 3_600_000;
 
 let commandCounter = 0;
+let clientCounter = 0;
 const nextId = () => `c${++commandCounter}`;
 
 type NoId<C> = C extends CoreCommand ? Omit<C, "commandId"> & { commandId?: string } : never;
@@ -141,7 +142,7 @@ export const limit = (
 ): Given => ({
   type: "PlaceOrder",
   accountId,
-  clientOrderId: extra.clientOrderId ?? `${accountId}-${side}-${price}-${qty}-${commandCounter}`,
+  clientOrderId: extra.clientOrderId ?? `${accountId}-${++clientCounter}`,
   symbol: hourly().symbol,
   side,
   orderType: "limit",
