@@ -19,7 +19,7 @@ export const TINY: Market = {
 /** Eight ticks on both sides of the engine's 32-tick page boundaries, up to maxTick. */
 export const PAGED: Market = {
   limits: { maxTick: 97, maxQty: 20, defaultCollarTicks: 1 },
-  ladder: [1, 31, 32, 33, 63, 64, 96, 97],
+  ladder: [1, 30, 31, 32, 33, 63, 64, 97],
 };
 
 // Order ids are given out in sequence by `resolve`: a place takes a fresh id (or, 1 in 16, an old
