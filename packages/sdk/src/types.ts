@@ -17,6 +17,7 @@ import type { z } from "zod";
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 export type ApiKeyScope = z.infer<typeof apiKeyScopeSchema>;
+export type { Capability, Side, TradingState };
 
 type Optional<T, K extends keyof T> = Omit<T, K> & Partial<Pick<T, K>>;
 
