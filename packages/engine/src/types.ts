@@ -82,7 +82,7 @@ export interface EngineSink {
     tif: TimeInForce,
     time: number,
   ): void;
-  /** The command changed nothing. id is the order id, or the account id for mass_cancel. */
+  /** The command changed nothing. id: the order id; the account id for mass_cancel; 0 for expire. */
   rejected(command: CommandKind, id: number, code: RejectCode, time: number): void;
   /** One trade, always at the maker's price. */
   fill(
