@@ -22,6 +22,7 @@ export interface EmbeddedCoreOptions {
   readonly snapshotEveryMs?: number;
   readonly invariantCheckEveryCommands?: number;
   readonly clock?: () => number;
+  readonly onFailure?: (error: Error) => void;
 }
 
 /** Read side for the gateway: plain data computed from the live core state. */
@@ -67,6 +68,7 @@ export async function startCoreRuntime(
     snapshotEveryMs: options.snapshotEveryMs ?? snapshotEveryMsDefault,
     invariantCheckEveryCommands: options.invariantCheckEveryCommands ?? invariantCheckEveryCommandsDefault,
     ...(options.clock ? { clock: options.clock } : {}),
+    ...(options.onFailure ? { onFailure: options.onFailure } : {}),
   });
 }
 

@@ -8,6 +8,8 @@
 //     → ack       the caller's promise resolves (outcome + events) only now
 //     → publish   one `core-events` record per batch, expected revision (the failover fence)
 //     → snapshot  every N commands or T ms, at a batch cut (snapshots.ts); recovery = snapshot + replay
+
+export { coreBusClient, coreCommandChannel, coreQueryChannel, serveCore } from "./bus.ts";
 export {
   type CoreClient,
   type CoreQueries,
@@ -25,6 +27,7 @@ export {
   type JournalRecord,
   journalRecordType,
 } from "./records.ts";
-export { journalRecords, type Recovered, recover, replayRecord } from "./replay.ts";
+export { journalRecords, type Recovered, recover, replayRecord, streamRecords } from "./replay.ts";
 export { CoreOverloaded, CoreRuntime, CoreStopped, type SubmitResult } from "./runtime.ts";
 export { SnapshotDirectory } from "./snapshots.ts";
+export { type Verification, VerificationFailed, verifyJournal } from "./verify.ts";

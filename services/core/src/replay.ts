@@ -7,7 +7,7 @@ import { eventsStream, journalStream, replayPageRecordsMax } from "./limits.ts";
 import { type EventsRecord, eventsRecordType, type JournalRecord, sequencedCommands } from "./records.ts";
 import type { SnapshotDirectory } from "./snapshots.ts";
 
-export async function readPage(
+async function readPage(
   store: EventStore,
   stream: string,
   from: bigint,
@@ -42,20 +42,23 @@ export function replayRecord(state: CoreState, record: JournalRecord): EventsRec
   return { first: record.first, ts: record.ts, events };
 }
 
-/** Every journal record after `afterRevision`, page by page. */
-export async function* journalRecords(
+/** Every record of a stream after `afterRevision`, page by page. */
+export async function* streamRecords<T>(
   store: EventStore,
+  stream: string,
   afterRevision: number,
-): AsyncGenerator<{ revision: number; record: JournalRecord }> {
+): AsyncGenerator<{ revision: number; record: T }> {
   let next = BigInt(afterRevision + 1);
   for (;;) {
-    const page = await readPage(store, journalStream, next, replayPageRecordsMax);
-    for (const recorded of page)
-      yield { revision: Number(recorded.revision), record: recorded.data as JournalRecord };
+    const page = await readPage(store, stream, next, replayPageRecordsMax);
+    for (const recorded of page) yield { revision: Number(recorded.revision), record: recorded.data as T };
     if (page.length < replayPageRecordsMax) return;
     next += BigInt(page.length);
   }
 }
+
+export const journalRecords = (store: EventStore, afterRevision: number) =>
+  streamRecords<JournalRecord>(store, journalStream, afterRevision);
 
 export interface Recovered {
   readonly state: CoreState;

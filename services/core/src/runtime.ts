@@ -21,7 +21,7 @@ import type { SnapshotDirectory } from "./snapshots.ts";
 
 export interface SubmitResult {
   readonly outcome: Outcome;
-  readonly events: readonly CoreEvent[];
+  readonly events: CoreEvent[];
   /** The command id was seen before: this is the first outcome, and nothing happened again. */
   readonly duplicate: boolean;
 }
@@ -35,6 +35,8 @@ export interface RuntimeOptions {
   readonly invariantCheckEveryCommands: number;
   /** Wall clock for the sequencer; the core itself never reads one. */
   readonly clock?: () => number;
+  /** Told once when the runtime stops for good (journal failure, fenced, invariant broken). */
+  readonly onFailure?: (error: Error) => void;
 }
 
 interface Batch {
@@ -239,6 +241,7 @@ export class CoreRuntime {
   private fail(error: unknown): void {
     if (this.failure) return;
     this.failure = error instanceof Error ? error : new Error(String(error));
+    this.options.onFailure?.(this.failure);
     // Whatever was applied but not journaled must never be acknowledged.
     for (const batch of [...this.sealed, this.open])
       for (const reject of batch.rejecters) reject(this.failure);
