@@ -1,5 +1,6 @@
 // Reading the journal back: recovery (latest snapshot + replay of the tail, re-emitting any events
 // records a crash left unwritten) and full verification replays.
+import { randomUUID } from "node:crypto";
 import { type Applied, applyCommand, type CoreState, initialState, restoreState, stateHash } from "@ghx/core";
 import type { CoreEvent } from "@ghx/domain";
 import { type EventStore, type RecordedEvent, StreamNotFound } from "@ghx/eventstore";
@@ -95,7 +96,7 @@ export async function recover(
     if (revision > eventsRevision) {
       await store.append(eventsStream, [{ type: eventsRecordType, data: events }], {
         expectedRevision: eventsRevision < 0 ? "no_stream" : BigInt(eventsRevision),
-        commitId: `core-events-${record.first}`,
+        commitId: `core-events-recovery-${randomUUID()}-${record.first}`,
       });
       eventsRevision = revision;
     }

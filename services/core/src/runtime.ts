@@ -4,6 +4,7 @@
 // group commit: one EventStore event per batch, many commands in it. After the journal record
 // is durable, the batch's events go to `core-events` with an expected revision, which fences
 // out a second core writing after a failover (its append fails, it stops).
+import { randomUUID } from "node:crypto";
 import {
   type Applied,
   applyCommand,
@@ -76,6 +77,12 @@ export class CoreRuntime {
   private sinceInvariantCheck = 0;
   private readonly listeners = new Set<Listener>();
   private readonly clock: () => number;
+  /**
+   * Names this writer in commit ids. The store dedupes appends by commit id, so two cores
+   * writing the same sequence numbers must never share one: the old primary's append would
+   * be "deduplicated" into the new primary's and look journaled when it is not.
+   */
+  private readonly writerId = randomUUID();
 
   constructor(
     recovered: Recovered,
@@ -187,7 +194,7 @@ export class CoreRuntime {
     try {
       await this.options.store.append(journalStream, [{ type: journalRecordType, data: record }], {
         expectedRevision: this.journalRevision < 0 ? "no_stream" : BigInt(this.journalRevision),
-        commitId: `core-journal-${batch.first}`,
+        commitId: `core-journal-${this.writerId}-${batch.first}`,
       });
     } catch (error) {
       for (const reject of batch.rejecters) reject(error as Error);
@@ -204,7 +211,7 @@ export class CoreRuntime {
   private async publish(record: EventsRecord, snapshot: (() => Promise<void>) | undefined): Promise<void> {
     await this.options.store.append(eventsStream, [{ type: eventsRecordType, data: record }], {
       expectedRevision: this.eventsRevision < 0 ? "no_stream" : BigInt(this.eventsRevision),
-      commitId: `core-events-${record.first}`,
+      commitId: `core-events-${this.writerId}-${record.first}`,
     });
     this.eventsRevision++;
     for (const listener of this.listeners) listener(record);

@@ -1,0 +1,66 @@
+// The core over NATS JetStream: journal before ack, recovery from the JetStream journal, and
+// the expected-revision fence that stops an old primary once a standby has taken over.
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { type EventStore, openJetStreamEventStore, WrongExpectedRevision } from "@ghx/eventstore";
+import { type NatsServers, natsAvailable, startNatsServer } from "@ghx/testkit";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type CoreRuntime, journalStream, startCoreRuntime } from "../src/index.ts";
+import { marketSetup, order } from "./fixtures.ts";
+
+describe.skipIf(!natsAvailable())("core over JetStream", () => {
+  let nats: NatsServers;
+  const stores: EventStore[] = [];
+  const dirs: string[] = [];
+  beforeAll(async () => {
+    nats = await startNatsServer();
+  });
+  afterAll(async () => {
+    await Promise.all(stores.map((s) => s.close()));
+    await nats?.stop();
+    await Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true })));
+  });
+
+  async function start(): Promise<{ runtime: CoreRuntime; store: EventStore }> {
+    const store = await openJetStreamEventStore({ servers: nats.servers });
+    stores.push(store);
+    const dataDir = await mkdtemp(join(tmpdir(), "ghx-core-js-"));
+    dirs.push(dataDir);
+    return { runtime: await startCoreRuntime({ dataDir, store }), store };
+  }
+
+  const journaledIds = async (store: EventStore) =>
+    (await store.readStream(journalStream)).flatMap((r) =>
+      (r.data as { commands: { commandId: string }[] }).commands.map((c) => c.commandId),
+    );
+
+  it("acks only what the journal holds, recovers it, and fences out the old primary", async () => {
+    const { runtime: primary, store } = await start();
+    for (const command of marketSetup()) await primary.submit(command);
+    const acked = await Promise.all(
+      Array.from({ length: 50 }, (_, i) => primary.submit(order(`js${i}`, "b", "buy", 500 + i, 1))),
+    );
+    expect(acked.every((r) => r.outcome.status === "accepted")).toBe(true);
+    const ids = await journaledIds(store);
+    for (let i = 0; i < 50; i++) expect(ids).toContain(`js${i}`);
+
+    // A standby takes over: it recovers from the same journal to the same state...
+    const { runtime: standby } = await start();
+    expect(standby.state.lastSeq).toBe(primary.state.lastSeq);
+    expect(JSON.stringify([...standby.state.orders.keys()])).toBe(
+      JSON.stringify([...primary.state.orders.keys()]),
+    );
+    expect((await standby.submit(order("after-failover", "b", "buy", 700, 1))).outcome.status).toBe(
+      "accepted",
+    );
+
+    // ...and the old primary's next journal append fails on the expected revision: never acked.
+    await expect(primary.submit(order("zombie", "b", "buy", 701, 1))).rejects.toBeInstanceOf(
+      WrongExpectedRevision,
+    );
+    expect(primary.failed).toBeInstanceOf(WrongExpectedRevision);
+    expect(await journaledIds(store)).not.toContain("zombie");
+    await standby.close();
+  });
+});
