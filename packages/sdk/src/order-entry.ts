@@ -6,7 +6,7 @@ import { EventEmitter } from "node:events";
 import { createRequestSigner, newNonce } from "@ghx/auth";
 import type WebSocket from "ws";
 import { asProblem, GhxApiError, GhxConnectionError } from "./errors.ts";
-import { newClientOrderId, withClientOrderId, withNewClientOrderId } from "./ids.ts";
+import { newClientOrderId, withClientOrderId, withKeptClientOrderId } from "./ids.ts";
 import type { SigningKey } from "./key-file.ts";
 import { openSocket, parseFrame, webSocketUrl } from "./socket.ts";
 import type {
@@ -130,7 +130,7 @@ export class OrderEntryClient extends EventEmitter<OrderEntryEvents> {
   }
 
   replace(request: ReplaceOrderRequest): Promise<OrderAck> {
-    return this.call("replace", { data: withNewClientOrderId(request) }) as Promise<OrderAck>;
+    return this.call("replace", { data: withKeptClientOrderId(request) }) as Promise<OrderAck>;
   }
 
   amend(request: AmendOrderRequest): Promise<OrderAck> {
@@ -250,7 +250,7 @@ function prepared(command: OrderEntryCommand): unknown {
     case "place":
       return withClientOrderId(command.data);
     case "replace":
-      return withNewClientOrderId(command.data);
+      return withKeptClientOrderId(command.data);
     default:
       return command.data;
   }

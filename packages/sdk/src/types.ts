@@ -30,6 +30,7 @@ export type PlaceOrderRequest = DistributiveOmit<
 };
 /** Names one open order: `symbol` plus exactly one of `orderId` / `clientOrderId`. */
 export type OrderTarget = Omit<z.input<typeof cancelOrderDataSchema>, "accountId">;
+/** The order keeps its client order id; `newClientOrderId` is filled in with it when omitted. */
 export type ReplaceOrderRequest = Optional<
   Omit<z.input<typeof replaceOrderDataSchema>, "accountId">,
   "newClientOrderId"
