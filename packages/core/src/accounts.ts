@@ -1,5 +1,6 @@
 // Accounts, API keys, funds and capacity: decide (pure) and evolve for the non-order commands.
 import type { CoreCommand, CoreEvent } from "@ghx/domain";
+import { capacityKeyOf } from "./capacity.ts";
 import { accept, accountOrReject, type Decision, isDecision, operatorCheck, reject } from "./decision.ts";
 import {
   apiKeysPerAccountMax,
@@ -142,5 +143,7 @@ export function evolveMoney(
 
 export function evolveCapacityDeclared(state: CoreState, event: Evt<"CapacityDeclared">): void {
   const { accelerator, zone, gpus, from, to } = event;
-  state.accounts.get(event.accountId)!.capacity.push({ accelerator, zone, gpus, from, to });
+  state.accounts
+    .get(event.accountId)!
+    .capacity.push({ key: capacityKeyOf(accelerator, zone), gpus, from, to });
 }

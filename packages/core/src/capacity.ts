@@ -10,7 +10,7 @@ export const capacityKeyOf = (accelerator: string, zone: string): string => `${a
 export function declaredGpus(account: Account, key: string, hour: number): number {
   let gpus = 0;
   for (const d of account.capacity) {
-    if (d.from <= hour && hour < d.to && capacityKeyOf(d.accelerator, d.zone) === key) gpus += d.gpus;
+    if (d.from <= hour && hour < d.to && d.key === key) gpus += d.gpus;
   }
   return gpus;
 }

@@ -4,9 +4,19 @@ import type { CoreCommand, CoreEvent } from "@ghx/domain";
 import { accept, accountOrReject, type Decision, isDecision, operatorCheck, reject } from "./decision.ts";
 import { openOrdersPerAccountMax } from "./limits.ts";
 import { capacityBreached, fundHold, holdFor, positionLimitBreached } from "./risk.ts";
-import { type Account, type CoreState, emptyPosition, type Order, type Product } from "./state.ts";
+import {
+  type Account,
+  type CoreState,
+  emptyPosition,
+  type Order,
+  type Position,
+  type Product,
+} from "./state.ts";
 
 type Cmd<T extends CoreCommand["type"]> = Extract<CoreCommand, { type: T }>;
+
+/** Read-only stand-in for an account without a position in the product (no allocation). */
+const noPosition: Readonly<Position> = Object.freeze(emptyPosition());
 
 function tradingAllowed(product: Product): Decision | undefined {
   if (product.state === "open") return undefined;
@@ -81,7 +91,7 @@ export function decidePlaceOrder(
   if (checked) return checked;
   const price = limitPrice(product, cmd);
   if (typeof price !== "number") return price;
-  const position = account.positions.get(product.idx) ?? emptyPosition();
+  const position = account.positions.get(product.idx) ?? noPosition;
   if (positionLimitBreached(product, position, cmd.side, cmd.qty)) {
     return reject("POSITION_LIMIT", `limit ${product.spec.positionLimitLots} lots`);
   }
@@ -124,7 +134,7 @@ export function decidePlaceOrder(
     price,
     qty: cmd.qty,
     tif: cmd.tif,
-    ...(cmd.expiry === undefined ? {} : { expiry: cmd.expiry }),
+    expiry: cmd.expiry ?? 0,
     postOnly: cmd.postOnly === true,
     stpMode: cmd.stpMode ?? "cancel_newest",
     time: ts,

@@ -82,8 +82,8 @@ export interface FillRecord {
 }
 
 export interface CapacityDeclaration {
-  readonly accelerator: string;
-  readonly zone: string;
+  /** The pool, `${accelerator}.${zone}` (see capacity.ts). */
+  readonly key: string;
   readonly gpus: number;
   readonly from: number;
   readonly to: number;
