@@ -8,15 +8,16 @@ const exchange = await startExchange({
   logger: { level: process.env.GHX_LOG_LEVEL ?? "info" },
 });
 
-console.log(`GHX exchange listening on ${exchange.url} (data in ${exchange.dataDir})`);
-console.log(
-  `API docs: ${exchange.url}/docs   order entry: ${exchange.url.replace(/^http/, "ws")}/v1/ws/orders`,
-);
 console.log(
   exchange.operatorKeyCreated
     ? `Created the operator account; its API key pair is in ${exchange.operatorKeyFile} (mode 0600, keep it safe)`
     : `Operator API key: ${exchange.operatorKeyFile}`,
 );
+console.log(
+  `API docs: ${exchange.url}/docs   order entry: ${exchange.url.replace(/^http/, "ws")}/v1/ws/orders`,
+);
+// Last: scripts and test harnesses wait for this line.
+console.log(`GHX exchange listening on ${exchange.url} (data in ${exchange.dataDir})`);
 
 let stopping = false;
 async function stop(signal: string): Promise<void> {

@@ -2,7 +2,7 @@
 // the embedded one (same process, @ghx/core-service's client) and the bus one (distributed mode).
 // Routes never know which one they talk to.
 import type { Balance, FillRecord, OpenOrderView, OrderRecord, Position, ProductView } from "@ghx/core";
-import type { CoreClient, SubmitResult } from "@ghx/core-service";
+import type { CoreClient, coreBusClient, SubmitResult } from "@ghx/core-service";
 import type { CoreCommand } from "@ghx/domain";
 
 export interface StoredApiKey {
@@ -50,5 +50,53 @@ export function embeddedCorePort(core: CoreClient): CorePort {
     bookDepth: async (symbol, levels) => q.bookDepth(symbol, levels),
     apiKey: async (keyId) => q.apiKey(keyId),
     lastSeq: async () => core.lastSeq,
+  };
+}
+
+/** How long a gateway trusts a key it looked up over the bus (revocation reaches it within this). */
+export const busKeyCacheMs = 1_000;
+const busKeyCacheEntriesMax = 100_000;
+
+type BusCoreClient = ReturnType<typeof coreBusClient>;
+
+/**
+ * The distributed mode: the core is another process, reached by request/reply on the bus.
+ * Active keys are cached for busKeyCacheMs so a signed request costs no extra round trip.
+ */
+export function busCorePort(client: BusCoreClient, nowMs: () => number = Date.now): CorePort {
+  const keys = new Map<string, { key: StoredApiKey; expiresAtMs: number }>();
+  let lastSeq = 0;
+  const query = <T>(name: Parameters<BusCoreClient["query"]>[0], ...args: (string | number)[]) =>
+    client.query(name, ...args) as Promise<T>;
+  return {
+    async submit(command) {
+      const result = await client.submit(command);
+      lastSeq = Math.max(lastSeq, result.outcome.seq);
+      return result;
+    },
+    openOrders: (accountId) => query("openOrders", accountId),
+    orderHistory: (accountId) => query("orderHistory", accountId),
+    fills: (accountId) => query("fills", accountId),
+    balances: (accountId) => query("balances", accountId),
+    positions: (accountId) => query("positions", accountId),
+    products: () => query("products"),
+    bookDepth: (symbol, levels) => query("bookDepth", symbol, levels),
+    async apiKey(keyId) {
+      const cached = keys.get(keyId);
+      if (cached && cached.expiresAtMs > nowMs()) return cached.key;
+      const key = await query<StoredApiKey | undefined>("apiKey", keyId);
+      if (!key) {
+        keys.delete(keyId);
+        return undefined;
+      }
+      if (keys.size >= busKeyCacheEntriesMax) keys.clear();
+      keys.set(keyId, { key, expiresAtMs: nowMs() + busKeyCacheMs });
+      return key;
+    },
+    /** A query round trip proves the core answers; the seq is the newest this gateway has seen. */
+    async lastSeq() {
+      await query("products");
+      return lastSeq;
+    },
   };
 }

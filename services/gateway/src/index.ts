@@ -8,7 +8,14 @@ export {
   operatorKeyFileName,
   readKeyFile,
 } from "./bootstrap.ts";
-export { type BookLevel, type CorePort, embeddedCorePort, type StoredApiKey } from "./core-port.ts";
+export {
+  type BookLevel,
+  busCorePort,
+  busKeyCacheMs,
+  type CorePort,
+  embeddedCorePort,
+  type StoredApiKey,
+} from "./core-port.ts";
 export * as gatewayLimits from "./limits.ts";
 export { type Problem, type ProblemCode, problemContentType } from "./problem.ts";
 export { orderEntryPath } from "./ws.ts";

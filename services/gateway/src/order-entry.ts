@@ -8,7 +8,7 @@ import type { z } from "zod";
 import type { CorePort } from "./core-port.ts";
 import type { Market } from "./market.ts";
 import type { GatewayMetrics } from "./metrics.ts";
-import { ApiProblem, type ProblemCode, validationProblem } from "./problem.ts";
+import { ApiProblem, type Problem, type ProblemCode, validationProblem } from "./problem.ts";
 import {
   amendOrderBodySchema,
   cancelOrderBodySchema,
@@ -19,6 +19,7 @@ import {
 } from "./schemas.ts";
 
 export type OrderAck = z.infer<typeof orderAckSchema>;
+export type BatchResult = { ok: true; result: OrderAck } | { ok: false; problem: Problem };
 
 /** Parses `input` (an object from the wire) with the account id filled in from the key. */
 export function parseOwned<S extends z.ZodType>(
@@ -121,6 +122,24 @@ export class OrderEntry {
     };
     const result = await this.submitter.submit(command, prefix);
     return this.placedAck(result, data.symbol, data.clientOrderId, data.quantityLots);
+  }
+
+  /**
+   * Places up to batchCommandsMax orders in one go: all are submitted in the same tick (one group
+   * commit in the core), each answered on its own; one refusal does not stop the others.
+   */
+  placeBatch(accountId: string, orders: readonly unknown[], commandId: string): Promise<BatchResult[]> {
+    return Promise.all(
+      orders.map((order, i) =>
+        this.place(accountId, order, `${commandId}.${i}`, `orders.${i}.`).then(
+          (result): BatchResult => ({ ok: true, result }),
+          (error: unknown): BatchResult => {
+            if (error instanceof ApiProblem) return { ok: false, problem: error.problem };
+            throw error;
+          },
+        ),
+      ),
+    );
   }
 
   /** Limit orders carry their price; a market order with a collar is an IOC/FOK limit at it. */

@@ -20,7 +20,7 @@ import {
   tradingStateSchema,
 } from "@ghx/domain";
 import { z } from "zod";
-import { bookLevelsMax, cancelAfterMsMax, pageLimitMax } from "./limits.ts";
+import { batchCommandsMax, bookLevelsMax, cancelAfterMsMax, pageLimitMax } from "./limits.ts";
 
 /** Positive decimal money amount ("125.50"), converted exactly to minor units. */
 const amountSchema = priceStringSchema.describe("decimal string, e.g. 125.50");
@@ -35,6 +35,11 @@ export const replaceOrderBodySchema = replaceOrderDataSchema;
 export const amendOrderBodySchema = amendOrderDataSchema;
 export const cancelOrderBodySchema = cancelOrderDataSchema;
 export const massCancelQuerySchema = massCancelDataSchema;
+
+/** POST /v1/orders/batch: up to batchCommandsMax orders in one signed request, placed in order. */
+export const placeBatchBodySchema = z.strictObject({
+  orders: z.array(z.record(z.string(), z.unknown())).min(1).max(batchCommandsMax),
+});
 
 export const orderIdParamsSchema = z.strictObject({ orderId: orderIdParamSchema });
 
@@ -185,6 +190,12 @@ export const problemSchema = z.object({
   code: z.string(),
   field: z.string().optional(),
 });
+
+/** One entry of a batch answer: the ack, or the problem that refused this order. */
+export const batchResultSchema = z.union([
+  z.object({ ok: z.literal(true), result: orderAckSchema }),
+  z.object({ ok: z.literal(false), problem: problemSchema }),
+]);
 
 // ---- WebSocket order entry ----
 

@@ -145,6 +145,31 @@ describe("orders over REST", () => {
   });
 });
 
+describe("batch placement", () => {
+  it("places each order of a batch on its own and names the refused one's field", async () => {
+    const results = await alice.json<{ ok: boolean; problem?: { code: string; field: string } }[]>(
+      "POST",
+      "/v1/orders/batch",
+      {
+        orders: [
+          limitOrder("bt1", "buy", "18.00"),
+          limitOrder("bt2", "buy", "18.005"),
+          limitOrder("bt3", "buy", "18.01"),
+        ],
+      },
+    );
+    expect(results.map((r) => r.ok)).toEqual([true, false, true]);
+    expect(results[1]?.problem).toMatchObject({ code: "INVALID_PRICE", field: "orders.1.price" });
+    const tooMany = await alice.request("POST", "/v1/orders/batch", {
+      orders: Array.from({ length: 101 }, (_, i) => limitOrder(`x${i}`, "buy", "18.00")),
+    });
+    expect(tooMany.statusCode).toBe(400);
+    expect(tooMany.json()).toMatchObject({ field: "orders" });
+    expect((await alice.json<unknown[]>("GET", "/v1/orders")).length).toBe(2);
+    await alice.json("DELETE", "/v1/orders");
+  });
+});
+
 describe("Idempotency-Key", () => {
   it("replays the first response for the same request and refuses another request under the key", async () => {
     const order = limitOrder("idem-1", "buy", "18.00");

@@ -8,6 +8,7 @@ import { defineRoute } from "../route.ts";
 import {
   amendOrderBodySchema,
   balanceViewSchema,
+  batchResultSchema,
   fillViewSchema,
   massCancelQuerySchema,
   openOrdersQuerySchema,
@@ -15,6 +16,7 @@ import {
   orderIdParamsSchema,
   orderViewSchema,
   pageQuerySchema,
+  placeBatchBodySchema,
   placeOrderBodySchema,
   positionViewSchema,
   replaceOrderBodySchema,
@@ -40,6 +42,18 @@ export function tradingRoutes(ctx: GatewayContext): void {
     errors: [404, 409, 422],
     idempotent: true,
     handler: ({ caller, body, commandId }) => orders.place(caller.accountId, body, commandId),
+  });
+
+  defineRoute(app, docs, {
+    method: "POST",
+    url: "/v1/orders/batch",
+    access: "trade",
+    tag: "orders",
+    summary: "Place up to 100 orders in one signed request; each is acked or refused on its own",
+    body: placeBatchBodySchema,
+    success: { status: 200, schema: z.array(batchResultSchema) },
+    idempotent: true,
+    handler: ({ caller, body, commandId }) => orders.placeBatch(caller.accountId, body.orders, commandId),
   });
 
   defineRoute(app, docs, {

@@ -1,0 +1,324 @@
+// `npm run bench -- gateway [--seconds N]`: the embedded exchange (core + gateway, file journal)
+// runs in a child process; this process drives it over loopback with signed requests.
+//   REST   closed loop, 256 keep-alive connections, one order per signed request (signatures made
+//          before timing, each with its own nonce); then the same with /v1/orders/batch (100).
+//   WS     8 logged-in sockets, batches of 100 orders per message, 8 batches in flight each.
+//   p99    open loop at 5,000 orders/s offered, latency from the scheduled send time.
+// Each connection trades a pair of accounts: a GTC order by the maker, then an IOC order on the
+// other side by the taker at the same price, the sides swapping every round, so every order is
+// matched for real while open orders and positions stay bounded.
+import { spawn } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createRequestSigner, generateApiKeyPair, newNonce, type RequestSigner } from "@ghx/auth";
+import { freePort } from "@ghx/testkit";
+import * as hdr from "hdr-histogram-js";
+import { Client } from "undici";
+import WebSocket from "ws";
+
+const symbol = "H100.WUHU.2027M01";
+// Acks wait for the journal (group commit + fsync), so throughput needs many requests in flight.
+const restConnections = 256;
+const wsPairs = 4;
+const wsBatch = 100;
+const wsBatchesInFlight = 8;
+const offeredRate = 5_000;
+const seconds = Number(process.argv[process.argv.indexOf("--seconds") + 1]) || 3;
+
+interface Pair {
+  readonly maker: RequestSigner;
+  readonly taker: RequestSigner;
+}
+
+async function startExchange(dataDir: string, port: number) {
+  const child = spawn(process.execPath, ["--import", "tsx", "services/exchange/src/main.ts"], {
+    env: { ...process.env, GHX_DATA_DIR: dataDir, GHX_PORT: String(port), GHX_LOG_LEVEL: "warn" },
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  await new Promise<void>((resolve, reject) => {
+    child.once("exit", (code) => reject(new Error(`exchange exited with ${code}`)));
+    child.stdout.on("data", (chunk: Buffer) => {
+      if (chunk.toString().includes("listening")) resolve();
+    });
+  });
+  return child;
+}
+
+class Api {
+  private readonly client: Client;
+  constructor(readonly origin: string) {
+    this.client = new Client(origin, { pipelining: 1 });
+  }
+
+  async call(signer: RequestSigner, method: string, path: string, body?: unknown): Promise<unknown> {
+    const text = body === undefined ? "" : JSON.stringify(body);
+    const response = await this.client.request({
+      method: method as "POST",
+      path,
+      body: text || undefined,
+      headers: { "content-type": "application/json", ...signer.headers({ method, path, body: text }) },
+    });
+    const answer = await response.body.text();
+    if (response.statusCode >= 300) throw new Error(`${method} ${path}: ${response.statusCode} ${answer}`);
+    return JSON.parse(answer);
+  }
+
+  close() {
+    return this.client.close();
+  }
+}
+
+async function setUp(api: Api, operator: RequestSigner, pairs: number): Promise<Pair[]> {
+  await api.call(operator, "POST", "/v1/products", { symbol, referencePrice: "20.00" });
+  const trader = async (accountId: string) => {
+    await api.call(operator, "POST", "/v1/accounts", {
+      accountId,
+      owner: accountId,
+      capabilities: ["trade", "read"],
+    });
+    const pair = generateApiKeyPair();
+    const keyId = `${accountId}-key`;
+    await api.call(operator, "POST", `/v1/accounts/${accountId}/api-keys`, {
+      keyId,
+      publicKey: pair.publicKey,
+      scopes: ["trade", "read"],
+    });
+    await api.call(operator, "POST", "/v1/deposits", { accountId, currency: "CNY", amount: "10000000.00" });
+    return createRequestSigner(keyId, pair.privateKey);
+  };
+  const result: Pair[] = [];
+  for (let i = 0; i < pairs; i++) result.push({ maker: await trader(`m${i}`), taker: await trader(`t${i}`) });
+  return result;
+}
+
+let orderCounter = 0;
+function order(side: "buy" | "sell", maker: boolean) {
+  orderCounter++;
+  return {
+    symbol,
+    clientOrderId: `o${orderCounter}`,
+    side,
+    orderType: "limit",
+    price: "20.00",
+    quantityLots: 1,
+    timeInForce: maker ? "GTC" : "IOC",
+  };
+}
+
+/** Step i of a pair's cycle: maker buy, taker sell, maker sell, taker buy. */
+function step(i: number): { maker: boolean; side: "buy" | "sell" } {
+  const maker = i % 2 === 0;
+  const makerSide = Math.floor(i / 2) % 2 === 0 ? "buy" : "sell";
+  const side = maker ? makerSide : makerSide === "buy" ? "sell" : "buy";
+  return { maker, side };
+}
+
+interface Signed {
+  readonly path: string;
+  readonly body: string;
+  readonly headers: Record<string, string>;
+}
+
+/** Signs ahead of time, with timestamps a little in the future so they stay valid while used. */
+function preSign(pair: Pair, count: number, timestampMs: number, batch = 0): Signed[] {
+  const requests: Signed[] = [];
+  for (let i = 0; i < count; i++) {
+    const { maker, side } = step(i);
+    const signer = maker ? pair.maker : pair.taker;
+    const path = batch ? "/v1/orders/batch" : "/v1/orders";
+    const body = JSON.stringify(
+      batch ? { orders: Array.from({ length: batch }, () => order(side, maker)) } : order(side, maker),
+    );
+    const headers = signer.headers({ method: "POST", path, body, timestampMs, nonce: newNonce() });
+    requests.push({ path, body, headers: { "content-type": "application/json", ...headers } });
+  }
+  return requests;
+}
+
+async function send(client: Client, request: Signed): Promise<number> {
+  const response = await client.request({
+    method: "POST",
+    path: request.path,
+    body: request.body,
+    headers: request.headers,
+  });
+  await response.body.text();
+  return response.statusCode;
+}
+
+/** Closed loop: every connection sends its next request when the previous one is answered. */
+async function restThroughput(origin: string, pairs: Pair[], perConnection: number, batch: number) {
+  const timestampMs = Date.now() + 20_000;
+  const work = pairs.map((pair) => preSign(pair, perConnection, timestampMs, batch));
+  const clients = pairs.map(() => new Client(origin, { pipelining: 1 }));
+  let failures = 0;
+  const started = performance.now();
+  await Promise.all(
+    clients.map(async (client, c) => {
+      for (const request of work[c]!) if ((await send(client, request)) >= 300) failures++;
+    }),
+  );
+  const elapsedS = (performance.now() - started) / 1000;
+  await Promise.all(clients.map((c) => c.close()));
+  const orders = pairs.length * perConnection * (batch || 1);
+  return { ordersPerS: Math.round(orders / elapsedS), failures };
+}
+
+/** Open loop at `rate` requests/s: latency counts from when the request was due, not sent. */
+async function restLatencyAt(origin: string, pairs: Pair[], rate: number, durationS: number) {
+  const total = Math.round(rate * durationS);
+  const perPair = Math.ceil(total / pairs.length);
+  const timestampMs = Date.now() + 20_000;
+  const work = pairs.map((pair) => preSign(pair, perPair, timestampMs));
+  const clients = pairs.map(() => new Client(origin, { pipelining: 1 }));
+  const histogram = hdr.build({
+    lowestDiscernibleValue: 1,
+    highestTrackableValue: 60_000_000,
+    numberOfSignificantValueDigits: 3,
+  });
+  const intervalMs = 1000 / rate;
+  const started = performance.now();
+  const inFlight: Promise<void>[] = [];
+  let failures = 0;
+  for (let i = 0; i < total; i++) {
+    const dueMs = started + i * intervalMs;
+    const wait = dueMs - performance.now();
+    if (wait > 1) await new Promise((resolve) => setTimeout(resolve, wait));
+    const c = i % pairs.length;
+    const request = work[c]![Math.floor(i / pairs.length)]!;
+    inFlight.push(
+      send(clients[c]!, request).then((status) => {
+        if (status >= 300) failures++;
+        histogram.recordValue(Math.round((performance.now() - dueMs) * 1000));
+      }),
+    );
+  }
+  await Promise.all(inFlight);
+  await Promise.all(clients.map((c) => c.close()));
+  return {
+    p50Ms: histogram.getValueAtPercentile(50) / 1000,
+    p99Ms: histogram.getValueAtPercentile(99) / 1000,
+    failures,
+  };
+}
+
+async function openSocket(origin: string, signer: RequestSigner): Promise<WebSocket> {
+  const socket = new WebSocket(`${origin.replace(/^http/, "ws")}/v1/ws/orders`);
+  await new Promise((resolve, reject) => socket.once("open", resolve).once("error", reject));
+  const timestamp = Date.now();
+  const nonce = newNonce();
+  const signature = signer.signFields({
+    timestampMs: timestamp,
+    nonce,
+    method: "GET",
+    path: "/v1/ws/orders",
+    body: "",
+  });
+  socket.send(JSON.stringify({ op: "login", id: "l", keyId: signer.keyId, timestamp, nonce, signature }));
+  const reply = JSON.parse((await nextMessage(socket)).toString()) as { type: string };
+  if (reply.type !== "ack") throw new Error(`login refused: ${JSON.stringify(reply)}`);
+  return socket;
+}
+
+function nextMessage(socket: WebSocket): Promise<WebSocket.RawData> {
+  return new Promise((resolve) => socket.once("message", resolve));
+}
+
+async function wsThroughput(origin: string, pairs: Pair[], durationS: number) {
+  const signers = pairs.flatMap((pair) => [pair.maker, pair.taker]);
+  const sockets = await Promise.all(signers.map((signer) => openSocket(origin, signer)));
+  let acked = 0;
+  let rejected = 0;
+  const batchOf = (i: number) => {
+    const { maker, side } = step(i);
+    const commands = Array.from({ length: wsBatch }, (_, n) => ({
+      op: "place",
+      id: String(n),
+      data: order(side, maker),
+    }));
+    return JSON.stringify(commands);
+  };
+  const started = performance.now();
+  const deadline = started + durationS * 1000;
+  // Socket k is a maker (even k) or a taker (odd k); each keeps wsBatchesInFlight batches going.
+  await Promise.all(
+    sockets.map(
+      (socket, k) =>
+        new Promise<void>((resolve) => {
+          let round = k % 2;
+          let outstanding = 0;
+          const sendNext = () => {
+            outstanding++;
+            socket.send(batchOf(round));
+            round += 2;
+          };
+          socket.on("message", (data) => {
+            outstanding--;
+            for (const r of JSON.parse(data.toString()) as { type: string }[]) {
+              if (r.type === "ack") acked++;
+              else rejected++;
+            }
+            if (performance.now() < deadline) sendNext();
+            else if (outstanding === 0) resolve();
+          });
+          for (let i = 0; i < wsBatchesInFlight; i++) sendNext();
+        }),
+    ),
+  );
+  const elapsedS = (performance.now() - started) / 1000;
+  for (const socket of sockets) socket.close();
+  return { ordersPerS: Math.round(acked / elapsedS), rejected };
+}
+
+async function main() {
+  const dataDir = mkdtempSync(join(tmpdir(), "ghx-gateway-bench-"));
+  const port = await freePort();
+  const child = await startExchange(dataDir, port);
+  const origin = `http://127.0.0.1:${port}`;
+  try {
+    const key = JSON.parse(readFileSync(join(dataDir, "operator.key.json"), "utf8")) as Record<
+      string,
+      string
+    >;
+    const operator = createRequestSigner(key.keyId!, key.privateKey!);
+    const api = new Api(origin);
+    const pairs = await setUp(api, operator, restConnections);
+    await api.close();
+
+    await restThroughput(origin, pairs.slice(0, 8), 200, 0); // warm-up
+    const perConnection = Math.round((6_000 * seconds) / restConnections);
+    const rest = await restThroughput(origin, pairs, perConnection, 0);
+    console.log(`REST single orders: ${rest.ordersPerS} orders/s (${rest.failures} non-2xx)`);
+    const batch = await restThroughput(
+      origin,
+      pairs.slice(0, 16),
+      Math.max(4, Math.round(seconds * 20)),
+      100,
+    );
+    console.log(`REST batches of 100: ${batch.ordersPerS} orders/s (${batch.failures} non-2xx)`);
+    const latency = await restLatencyAt(origin, pairs, offeredRate, seconds);
+    console.log(
+      `REST at ${offeredRate}/s offered: p50 ${latency.p50Ms} ms, p99 ${latency.p99Ms} ms (${latency.failures} non-2xx)`,
+    );
+    const ws = await wsThroughput(origin, pairs.slice(0, wsPairs), seconds);
+    console.log(`WS batches of ${wsBatch}: ${ws.ordersPerS} orders/s acked (${ws.rejected} rejected)`);
+    console.log(
+      JSON.stringify({
+        bench: "gateway",
+        rest_orders_per_s: rest.ordersPerS,
+        rest_batch_orders_per_s: batch.ordersPerS,
+        ws_orders_per_s: ws.ordersPerS,
+        rest_p50_ms_at_5k: latency.p50Ms,
+        rest_p99_ms_at_5k: latency.p99Ms,
+        ops_per_s: rest.ordersPerS,
+      }),
+    );
+  } finally {
+    child.kill("SIGTERM");
+    await new Promise((resolve) => child.once("exit", resolve));
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+await main();

@@ -1,0 +1,90 @@
+// One end-to-end scenario, run against every mode: accounts, keys and money by the operator,
+// a trade between REST on one gateway and WebSocket on another, isolation, replay refusal,
+// idempotent retries across gateways.
+import { expect, it } from "vitest";
+import { Client, OrderSocket } from "./client.ts";
+import type { RunningExchange } from "./processes.ts";
+
+export const symbol = "H100.WUHU.2027M01";
+
+export function exchangeScenario(exchange: () => RunningExchange) {
+  const order = (clientOrderId: string, side: "buy" | "sell", price: string, quantityLots = 1) => ({
+    symbol,
+    clientOrderId,
+    side,
+    orderType: "limit",
+    price,
+    quantityLots,
+  });
+  let alice: Client;
+  let bob: Client;
+  let aliceOrderId: string;
+
+  it("bootstraps: the operator key file exists with mode 0600 and lists a product", async () => {
+    const { statSync } = await import("node:fs");
+    const { urls, operatorKeyFile } = exchange();
+    expect(statSync(operatorKeyFile).mode & 0o777).toBe(0o600);
+    const operator = Client.fromKeyFile(urls[0]!, operatorKeyFile);
+    await operator.ok("POST", "/v1/products", { symbol, referencePrice: "20.00" });
+    alice = await operator.createTrader("alice", "100000.00");
+    bob = (await operator.createTrader("bob", "100000.00")).at(urls[urls.length - 1]!);
+    const products = await alice.ok<{ symbol: string; state: string }[]>("GET", "/v1/products");
+    expect(products).toEqual([expect.objectContaining({ symbol, state: "open" })]);
+  });
+
+  it("trades: a REST maker on one gateway, a WebSocket taker on another", async () => {
+    const placed = await alice.ok<{ orderId: string; status: string }>(
+      "POST",
+      "/v1/orders",
+      order("a1", "buy", "20.10", 3),
+    );
+    expect(placed.status).toBe("new");
+    aliceOrderId = placed.orderId;
+    const socket = await OrderSocket.login(bob);
+    const [ack] = await socket.send<{ type: string; result: { status: string; fills: unknown[] } }[]>([
+      { op: "place", id: "b1", data: order("b1", "sell", "20.00", 2) },
+    ]);
+    socket.close();
+    expect(ack).toMatchObject({
+      type: "ack",
+      result: { status: "filled", fills: [{ price: "20.10", quantityLots: 2 }] },
+    });
+    const fills = await alice.ok<{ price: string; quantityLots: number; liquidity: string }[]>(
+      "GET",
+      "/v1/fills",
+    );
+    expect(fills).toEqual([expect.objectContaining({ price: "20.10", quantityLots: 2, liquidity: "maker" })]);
+    const positions = await bob.ok<{ quantityLots: number }[]>("GET", "/v1/positions");
+    expect(positions).toEqual([expect.objectContaining({ symbol, quantityLots: -2 })]);
+  });
+
+  it("isolates accounts: bob can neither see nor cancel alice's order", async () => {
+    expect((await bob.request("GET", `/v1/orders/${aliceOrderId}`)).status).toBe(404);
+    expect((await bob.request("DELETE", `/v1/orders/${aliceOrderId}`)).status).toBe(404);
+    const open = await alice.ok<{ orderId: string; remainingLots: number }[]>("GET", "/v1/orders");
+    expect(open).toEqual([expect.objectContaining({ orderId: aliceOrderId, remainingLots: 1 })]);
+  });
+
+  it("refuses a replayed signed request", async () => {
+    const body = JSON.stringify(order("a2", "buy", "19.00"));
+    const headers = alice.signer.headers({ method: "POST", path: "/v1/orders", body });
+    expect((await alice.send("POST", "/v1/orders", body, headers)).status).toBe(201);
+    const replay = await alice.send<{ code: string }>("POST", "/v1/orders", body, headers);
+    expect(replay.status).toBe(401);
+    expect(replay.body.code).toBe("NONCE_REPLAYED");
+  });
+
+  it("places an order once when a retry with the same Idempotency-Key lands on another gateway", async () => {
+    const { urls } = exchange();
+    const retry = { "idempotency-key": "retry-1" };
+    const first = await alice.request("POST", "/v1/orders", order("a3", "buy", "19.10"), retry);
+    const again = await alice
+      .at(urls[urls.length - 1]!)
+      .request("POST", "/v1/orders", order("a3", "buy", "19.10"), retry);
+    expect(first.status).toBe(201);
+    expect(again.status).toBe(201);
+    expect((again.body as { orderId: string }).orderId).toBe((first.body as { orderId: string }).orderId);
+    const open = await alice.ok<{ clientOrderId: string }[]>("GET", "/v1/orders");
+    expect(open.filter((o) => o.clientOrderId === "a3")).toHaveLength(1);
+  });
+}
