@@ -1,0 +1,89 @@
+// The runtime over a memory store whose appends we hold back: acks wait for the journal, commands
+// arriving during an append form the next group commit, and a failed append acks nothing.
+import type { AppendOptions, EventData, EventStore } from "@ghx/eventstore";
+import { createMemoryEventStore } from "@ghx/eventstore";
+import { describe, expect, it } from "vitest";
+import { CoreRuntime, journalStream, recover, type SubmitResult } from "../src/index.ts";
+import { marketSetup, order } from "./fixtures.ts";
+
+/** A store whose journal appends wait until released (or fail when told to). */
+function gatedStore() {
+  const inner = createMemoryEventStore();
+  const gates: { open: () => void; fail: (e: Error) => void }[] = [];
+  const journalAppends: number[] = [];
+  const store: EventStore = {
+    ...inner,
+    readStream: inner.readStream.bind(inner),
+    subscribeToAll: inner.subscribeToAll.bind(inner),
+    close: inner.close.bind(inner),
+    async append(stream: string, events: readonly EventData[], options: AppendOptions) {
+      if (stream === journalStream) {
+        journalAppends.push((events[0]!.data as { commands: unknown[] }).commands.length);
+        await new Promise<void>((open, fail) => gates.push({ open, fail }));
+      }
+      return inner.append(stream, events, options);
+    },
+  };
+  return { store, gates, journalAppends };
+}
+
+async function runtimeOn(store: EventStore) {
+  const options = {
+    store,
+    snapshotEveryCommands: 1e9,
+    snapshotEveryMs: 1e12,
+    invariantCheckEveryCommands: 0,
+  };
+  return new CoreRuntime(await recover(store, undefined), options);
+}
+
+/** Which of the promises have settled after the event loop had a moment. */
+const settled = async (promises: Promise<SubmitResult>[]) => {
+  const done: boolean[] = promises.map(() => false);
+  for (const [i, p] of promises.entries()) {
+    const mark = () => {
+      done[i] = true;
+    };
+    p.then(mark, mark);
+  }
+  await new Promise((resolve) => setTimeout(resolve, 10));
+  return done;
+};
+
+describe("journal before ack, group commit", () => {
+  it("answers nobody before the journal append resolves, and groups what arrives meanwhile", async () => {
+    const { store, gates, journalAppends } = gatedStore();
+    const core = await runtimeOn(store);
+    const first = marketSetup().map((c) => core.submit(c));
+    expect(await settled(first)).toEqual(first.map(() => false));
+    const second = [order("o1", "b", "buy", 500, 1), order("o2", "b", "buy", 501, 1)].map((c) =>
+      core.submit(c),
+    );
+    gates[0]!.open();
+    expect(await settled(first)).toEqual(first.map(() => true));
+    expect(await settled(second)).toEqual([false, false]);
+    gates[1]!.open();
+    await Promise.all(second);
+    expect(journalAppends).toEqual([marketSetup().length, 2]);
+    await core.close({ snapshot: false });
+  });
+
+  it("a failed journal append acks nothing and stops the runtime", async () => {
+    const { store, gates } = gatedStore();
+    const core = await runtimeOn(store);
+    const pending = marketSetup().map((c) => core.submit(c));
+    await settled(pending);
+    gates[0]!.fail(new Error("disk gone"));
+    for (const p of pending) await expect(p).rejects.toThrow("disk gone");
+    expect(core.failed?.message).toBe("disk gone");
+    await expect(core.submit(order("late", "b", "buy", 500, 1))).rejects.toThrow("disk gone");
+  });
+
+  it("rejects malformed commands without journaling them", async () => {
+    const { store, journalAppends } = gatedStore();
+    const core = await runtimeOn(store);
+    const result = await core.submit({ type: "PlaceOrder", commandId: "x" });
+    expect(result.outcome).toMatchObject({ status: "rejected", code: "INVALID_COMMAND" });
+    expect(journalAppends).toEqual([]);
+  });
+});
