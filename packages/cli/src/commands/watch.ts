@@ -46,6 +46,8 @@ export function watchCommand(program: Command, kit: Kit): void {
     .option("--depth <n>", "levels per side", positiveInteger, 10)
     .action(
       kit.action(async (ctx, symbol: string, options: { depth: number }) => {
+        // Listen for Ctrl-C first: it may come while connecting or before the first snapshot.
+        const stop = interrupted();
         const feed = ctx.publicClient().marketFeed();
         await ctx.output.progress("connecting to the market-data feed", feed.connect());
         const state: WatchState = {
@@ -61,7 +63,7 @@ export function watchCommand(program: Command, kit: Kit): void {
         try {
           await feed.subscribe("book", [symbol], { depth: Math.max(options.depth, subscribeDepthMin) });
           await feed.subscribe("trades", [symbol]);
-          await interrupted();
+          await stop;
         } finally {
           feed.close();
           screen.close();
