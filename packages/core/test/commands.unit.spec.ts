@@ -12,19 +12,12 @@ import {
   hourly,
   limit,
   listed,
+  market,
   provider,
   t0,
 } from "./spec.ts";
 
 const symbol = hourly().symbol;
-const market = [
-  listed(),
-  provider("p"),
-  capacity("p", 10),
-  deposit("p", 10_000),
-  account("b"),
-  deposit("b", 100_000),
-];
 const cny = (state: Parameters<typeof queries.balances>[0], id: string) =>
   queries.balances(state, id)["CNY"]!;
 const key = "b".repeat(43);

@@ -3,28 +3,8 @@
 import type { RejectCode } from "@ghx/domain";
 import { describe, expect, it } from "vitest";
 import { limits, queries } from "../src/index.ts";
-import {
-  account,
-  capacity,
-  deposit,
-  future,
-  type Given,
-  given,
-  hourly,
-  limit,
-  listed,
-  provider,
-  t0,
-} from "./spec.ts";
+import { account, deposit, future, type Given, given, hourly, limit, listed, market, t0 } from "./spec.ts";
 
-const market = [
-  listed(),
-  provider("p"),
-  capacity("p", 10),
-  deposit("p", 10_000),
-  account("b"),
-  deposit("b", 100_000),
-];
 const withAsk = [...market, limit("p", "sell", 1_000, 5, { clientOrderId: "ask1" })];
 const closed = [...market, { type: "SetTradingState", symbol: hourly().symbol, state: "closed" } as Given];
 const halted = [...market, { type: "SetTradingState", symbol: hourly().symbol, state: "halted" } as Given];

@@ -151,3 +151,13 @@ export const limit = (
   tif: "GTC",
   ...extra,
 });
+
+/** A listed hourly product, a provider p with 10 GPUs and 10,000 fen, a buyer b with 100,000. */
+export const market: Given[] = [
+  listed(),
+  provider("p"),
+  capacity("p", 10),
+  deposit("p", 10_000),
+  account("b"),
+  deposit("b", 100_000),
+];
