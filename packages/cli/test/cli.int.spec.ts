@@ -4,16 +4,13 @@
 import { type ChildProcess, execFile, spawn } from "node:child_process";
 import { once } from "node:events";
 import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { applyCommand, initialState } from "@ghx/core";
-import type { CoreCommand } from "@ghx/domain";
 import { type Exchange, startExchange } from "@ghx/exchange";
-import { MarketFeed } from "@ghx/market-data";
 import { freePort } from "@ghx/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+// The SDK's test support: market-data's real feed driven by the real core.
+import { type ServedCoreFeed, serveCoreFeed } from "../../sdk/test/support/core-feed.ts";
 
 const bin = join(import.meta.dirname, "..", "bin", "ghx.js");
 const symbol = "H100.WUHU.2027M01";
@@ -120,53 +117,21 @@ describe("ghx against the embedded exchange", () => {
 });
 
 describe("ghx watch", () => {
-  let server: Server;
-  let feed: MarketFeed;
+  let served: ServedCoreFeed;
   let child: ChildProcess | undefined;
 
   beforeAll(async () => {
-    feed = new MarketFeed();
-    server = createServer();
-    server.on("upgrade", (request, socket, head) => {
-      if (!feed.handleUpgrade(request, socket, head)) socket.destroy();
-    });
-    server.listen(0, "127.0.0.1");
-    await once(server, "listening");
-    const state = initialState();
-    const run = (command: Record<string, unknown>) => {
-      const seq = state.lastSeq + 1;
-      const applied = applyCommand(state, {
-        seq,
-        ts: seq,
-        command: { commandId: `c${seq}`, ...command } as CoreCommand,
-      });
-      feed.ingest({ seq, ts: seq, events: applied.events });
-    };
-    run({ type: "ListProduct", open: true, product: futureProduct });
-    run({ type: "CreateAccount", accountId: "mm", owner: "mm", capabilities: ["trade"] });
-    run({ type: "Deposit", accountId: "mm", currency: "CNY", amount: 1e9 });
-    run({
-      type: "PlaceOrder",
-      accountId: "mm",
-      clientOrderId: "b1",
-      symbol,
-      side: "buy",
-      orderType: "limit",
-      price: 1_990,
-      qty: 3,
-      tif: "GTC",
-    });
+    served = await serveCoreFeed();
+    served.core.placeLimit("buy", 1_990, 3);
   });
 
   afterAll(() => {
     child?.kill("SIGKILL");
-    feed.close();
-    server.close();
+    served.close();
   });
 
   it("prints the verified book as JSON lines and exits 0 on Ctrl-C", async () => {
-    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    child = spawn(process.execPath, [bin, "--json", "--url", url, "watch", symbol], {
+    child = spawn(process.execPath, [bin, "--json", "--url", served.url, "watch", symbol], {
       env: { ...process.env, HOME: home },
     });
     let stdout = "";
@@ -189,23 +154,3 @@ describe("ghx watch", () => {
     expect(code).toBe(0);
   });
 });
-
-const futureProduct = {
-  symbol,
-  kind: "future",
-  accelerator: "H100",
-  zone: "WUHU",
-  currency: "CNY",
-  tickMinor: 1,
-  hoursPerLot: 1,
-  minLots: 1,
-  maxLots: 50,
-  bandLowTicks: 1_800,
-  bandHighTicks: 2_200,
-  makerFeeBps: 1,
-  takerFeeBps: 2,
-  marginBps: 1_000,
-  positionLimitLots: 1_000_000,
-  deliveryFrom: Date.UTC(2027, 0, 1),
-  deliveryTo: Date.UTC(2027, 1, 1),
-};

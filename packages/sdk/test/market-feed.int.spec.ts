@@ -2,14 +2,12 @@
 // lie (skip a seq, send a wrong checksum, report a different seq in a heartbeat, refuse a resync),
 // then against market-data's real feed driven by the real core.
 import { once } from "node:events";
-import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { applyCommand, type CoreState, initialState } from "@ghx/core";
-import type { CoreCommand } from "@ghx/domain";
-import { bookView, type CommandEvents, MarketFeed } from "@ghx/market-data";
+import { bookView } from "@ghx/market-data";
 import { afterEach, describe, expect, it } from "vitest";
 import { type WebSocket, WebSocketServer } from "ws";
 import { type BookLevel, bookChecksum, MarketFeedClient, type ResyncReason } from "../src/index.ts";
+import { serveCoreFeed } from "./support/core-feed.ts";
 import { until } from "./support/until.ts";
 
 const symbol = "H100.WUHU.2027M01";
@@ -203,20 +201,10 @@ describe("MarketFeedClient against a scripted feed", () => {
 
 describe("MarketFeedClient against market-data's feed and the real core", () => {
   it("keeps a local book equal to the feed's through hundreds of random orders", async () => {
-    const feed = new MarketFeed();
-    const http = createServer();
-    http.on("upgrade", (request, socket, head) => {
-      if (!feed.handleUpgrade(request, socket, head)) socket.destroy();
-    });
-    http.listen(0, "127.0.0.1");
-    await once(http, "listening");
-    cleanup.push(() => {
-      feed.close();
-      http.close();
-    });
-    const core = new CoreDriver((batch) => feed.ingest(batch));
-    core.setUp();
-    const client = new MarketFeedClient({ url: `http://127.0.0.1:${(http.address() as AddressInfo).port}` });
+    const served = await serveCoreFeed();
+    cleanup.push(() => served.close());
+    const { feed, core } = served;
+    const client = new MarketFeedClient({ url: served.url });
     cleanup.push(() => client.close());
     const resyncs: string[] = [];
     client.on("resync", (event) => resyncs.push(event.reason));
@@ -236,81 +224,3 @@ describe("MarketFeedClient against market-data's feed and the real core", () => 
     expect(resyncs).toEqual([]);
   });
 });
-
-/** The real core's state machine, fed seeded random limit orders and cancels. */
-class CoreDriver {
-  private readonly state: CoreState = initialState();
-  private counter = 0;
-  private random = 0x9e3779b9;
-
-  constructor(private readonly onEvents: (batch: CommandEvents) => void) {}
-
-  private run(command: Record<string, unknown>): void {
-    const seq = this.state.lastSeq + 1;
-    const ts = Date.UTC(2026, 10, 24, 10) + seq;
-    const full = { commandId: `c${++this.counter}`, ...command } as CoreCommand;
-    const applied = applyCommand(this.state, { seq, ts, command: full });
-    this.onEvents({ seq, ts, events: applied.events });
-  }
-
-  private next(): number {
-    // xorshift32: reproducible without a dependency.
-    this.random ^= this.random << 13;
-    this.random ^= this.random >>> 17;
-    this.random ^= this.random << 5;
-    return (this.random >>> 0) / 4_294_967_296;
-  }
-
-  setUp(): void {
-    this.run({
-      type: "ListProduct",
-      open: true,
-      product: {
-        symbol,
-        kind: "future",
-        accelerator: "H100",
-        zone: "WUHU",
-        currency: "CNY",
-        tickMinor: 1,
-        hoursPerLot: 1,
-        minLots: 1,
-        maxLots: 50,
-        bandLowTicks: 1_800,
-        bandHighTicks: 2_200,
-        makerFeeBps: 1,
-        takerFeeBps: 2,
-        marginBps: 1_000,
-        positionLimitLots: 1_000_000,
-        deliveryFrom: Date.UTC(2027, 0, 1),
-        deliveryTo: Date.UTC(2027, 1, 1),
-      },
-    });
-    for (const accountId of ["a", "b", "c"]) {
-      this.run({ type: "CreateAccount", accountId, owner: accountId, capabilities: ["trade"] });
-      this.run({ type: "Deposit", accountId, currency: "CNY", amount: 1e12 });
-    }
-  }
-
-  randomOrder(i: number): void {
-    const accountId = ["a", "b", "c"][i % 3] as string;
-    const side = this.next() < 0.5 ? "buy" : "sell";
-    const price = 2_000 + Math.floor(this.next() * 60) - 30 + (side === "buy" ? -8 : 8);
-    const open = [...(this.state.accounts.get(accountId)?.openOrders.keys() ?? [])];
-    if (open.length > 0 && this.next() < 0.25) {
-      this.run({ type: "CancelOrder", accountId, orderId: open[Math.floor(this.next() * open.length)] });
-      return;
-    }
-    const qty = 1 + Math.floor(this.next() * 10);
-    this.run({
-      type: "PlaceOrder",
-      accountId,
-      clientOrderId: `o${i}`,
-      symbol,
-      side,
-      orderType: "limit",
-      price,
-      qty,
-      tif: "GTC",
-    });
-  }
-}
