@@ -3,10 +3,12 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { connectNatsBus } from "@ghx/bus";
 import { type EventStore, openJetStreamEventStore, WrongExpectedRevision } from "@ghx/eventstore";
 import { type NatsServers, natsAvailable, startNatsServer } from "@ghx/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type CoreRuntime, journalStream, startCoreRuntime } from "../src/index.ts";
+import { type CoreRuntime, coreBusClient, journalStream, startCoreRuntime } from "../src/index.ts";
+import { startCoreChild } from "./child.ts";
 import { marketSetup, order } from "./fixtures.ts";
 
 describe.skipIf(!natsAvailable())("core over JetStream", () => {
@@ -62,5 +64,26 @@ describe.skipIf(!natsAvailable())("core over JetStream", () => {
     expect(primary.failed).toBeInstanceOf(WrongExpectedRevision);
     expect(await journaledIds(store)).not.toContain("zombie");
     await standby.close();
+  });
+
+  it("runs as its own process: commands by bus request/reply, journal and events in JetStream", async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), "ghx-core-js-proc-"));
+    dirs.push(dataDir);
+    const child = await startCoreChild(["--data", dataDir, "--nats", nats.servers.join(","), "--jetstream"]);
+    const bus = await connectNatsBus({ servers: nats.servers });
+    try {
+      const client = coreBusClient(bus);
+      const setup = marketSetup().map((c) => ({ ...c, commandId: `proc-${c.commandId}` }));
+      // Sharing the server with the test above, the product and accounts may already exist.
+      for (const command of setup) await client.submit(command);
+      const placed = await client.submit(order("proc-order", "b", "buy", 800, 2));
+      expect(placed.outcome).toMatchObject({ status: "accepted" });
+      expect(placed.events[0]).toMatchObject({ type: "OrderAccepted", clientOrderId: "proc-order" });
+      const open = (await client.query("openOrders", "b")) as { clientOrderId: string }[];
+      expect(open.map((o) => o.clientOrderId)).toContain("proc-order");
+    } finally {
+      await bus.close();
+      await child.stop();
+    }
   });
 });
