@@ -2,7 +2,12 @@
 import type { Balance, FillRecord, OpenOrderView, OrderRecord, Position, ProductView } from "@ghx/core";
 import type { Market } from "./market.ts";
 
-export function openOrderView(market: Market, order: OpenOrderView) {
+type OrderFields = Pick<
+  OpenOrderView & OrderRecord,
+  "orderId" | "clientOrderId" | "symbol" | "side" | "price" | "qty" | "filled"
+>;
+
+function orderView(market: Market, order: OrderFields) {
   return {
     orderId: String(order.orderId),
     clientOrderId: order.clientOrderId,
@@ -11,6 +16,12 @@ export function openOrderView(market: Market, order: OpenOrderView) {
     price: market.ticksToPrice(order.symbol, order.price),
     quantityLots: order.qty,
     filledLots: order.filled,
+  };
+}
+
+export function openOrderView(market: Market, order: OpenOrderView) {
+  return {
+    ...orderView(market, order),
     remainingLots: order.remaining,
     timeInForce: order.tif,
     status: order.filled > 0 ? ("partially_filled" as const) : ("new" as const),
@@ -18,17 +29,7 @@ export function openOrderView(market: Market, order: OpenOrderView) {
 }
 
 export function closedOrderView(market: Market, order: OrderRecord) {
-  return {
-    orderId: String(order.orderId),
-    clientOrderId: order.clientOrderId,
-    symbol: order.symbol,
-    side: order.side,
-    price: market.ticksToPrice(order.symbol, order.price),
-    quantityLots: order.qty,
-    filledLots: order.filled,
-    remainingLots: 0,
-    status: order.status,
-  };
+  return { ...orderView(market, order), remainingLots: 0, status: order.status };
 }
 
 export function fillView(market: Market, fill: FillRecord) {

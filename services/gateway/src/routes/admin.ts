@@ -62,13 +62,18 @@ export function adminRoutes(ctx: GatewayContext): void {
     url: "/v1/api-keys/:keyId",
     access: "read",
     tag: "account",
-    summary: "Revoke an API key of the caller's account (operators: of any account)",
+    summary: "Revoke an API key: the key itself, any key of its account (trade scope), any key (operate)",
     params: keyParamsSchema,
     success: { status: 200, schema: commandAckSchema },
     errors: [404],
     handler: async ({ caller, params, commandId }) => {
       const key = await core.apiKey(params.keyId);
-      const allowed = key && (key.accountId === caller.accountId || caller.scopes.includes("operate"));
+      // A leaked read-only key may destroy itself but not lock its account's trading keys out.
+      const allowed =
+        key &&
+        (params.keyId === caller.keyId ||
+          (key.accountId === caller.accountId && caller.scopes.includes("trade")) ||
+          caller.scopes.includes("operate"));
       if (!key || !allowed) throw new ApiProblem("NOT_FOUND", "no such API key", "keyId");
       return done(
         submitter.submit({ type: "RevokeApiKey", commandId, accountId: key.accountId, keyId: params.keyId }),
