@@ -3,6 +3,7 @@
 // POST carries an Idempotency-Key (the caller's, or a fresh one), so a POST retried after a lost
 // answer is executed once; GETs are retried too, DELETE and PUT never.
 
+import { asProblem, GhxApiError, unknownProblem } from "./errors.ts";
 import type {
   BookSnapshot,
   CandleInterval,
@@ -14,7 +15,7 @@ import type {
 import { type HttpOptions, type HttpRequest, HttpTransport } from "./http.ts";
 import { newIdempotencyKey, withClientOrderId, withKeptClientOrderId } from "./ids.ts";
 import { MarketFeedClient, type MarketFeedOptions } from "./market-feed.ts";
-import { OrderEntryClient, type OrderEntryOptions } from "./order-entry.ts";
+import { type BatchResult, OrderEntryClient, type OrderEntryOptions } from "./order-entry.ts";
 import type {
   AmendOrderRequest,
   Balance,
@@ -119,6 +120,18 @@ export class GhxClient {
 
   placeOrder(order: PlaceOrderRequest, options?: PostOptions): Promise<OrderAck> {
     return this.post("/v1/orders", withClientOrderId(order), options);
+  }
+
+  /** Up to orderEntryBatchMax orders in one signed request; each is acked or refused on its own. */
+  async placeOrders(orders: readonly PlaceOrderRequest[], options?: PostOptions): Promise<BatchResult[]> {
+    const results = await this.post<({ ok: true; result: OrderAck } | { ok: false; problem: unknown })[]>(
+      "/v1/orders/batch",
+      { orders: orders.map(withClientOrderId) },
+      options,
+    );
+    return results.map((r) =>
+      r.ok ? r : { ok: false, error: new GhxApiError(asProblem(r.problem) ?? unknownProblem) },
+    );
   }
 
   cancelOrder(orderId: string): Promise<OrderAck> {

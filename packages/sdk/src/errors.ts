@@ -52,6 +52,13 @@ export class GhxConnectionError extends Error {
   override readonly name = "GhxConnectionError";
 }
 
+/** Stands in for a reject whose problem body is missing or malformed. */
+export const unknownProblem: Problem = {
+  status: 0,
+  code: "UNKNOWN",
+  detail: "the gateway sent no problem details",
+};
+
 const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === "object" && value !== null && !Array.isArray(value);
 

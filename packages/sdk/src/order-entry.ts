@@ -5,7 +5,7 @@
 import { EventEmitter } from "node:events";
 import { createRequestSigner, newNonce } from "@ghx/auth";
 import type WebSocket from "ws";
-import { asProblem, GhxApiError, GhxConnectionError } from "./errors.ts";
+import { asProblem, GhxApiError, GhxConnectionError, unknownProblem } from "./errors.ts";
 import { newClientOrderId, withClientOrderId, withKeptClientOrderId } from "./ids.ts";
 import type { SigningKey } from "./key-file.ts";
 import { openSocket, parseFrame, webSocketUrl } from "./socket.ts";
@@ -217,9 +217,7 @@ export class OrderEntryClient extends EventEmitter<OrderEntryEvents> {
       }
       const pending = typeof reply.id === "string" ? this.pending.get(reply.id) : undefined;
       if (reply.type === "reject") {
-        const error = new GhxApiError(
-          asProblem(reply.problem) ?? { status: 0, code: "UNKNOWN", detail: "reject" },
-        );
+        const error = new GhxApiError(asProblem(reply.problem) ?? unknownProblem);
         if (pending) this.settle(reply.id as string, pending, () => pending.reject(error));
         else this.emit("reject", error);
       } else if (reply.type === "ack" && pending) {

@@ -91,6 +91,18 @@ describe("REST", () => {
     await expect(stranger.balances()).rejects.toMatchObject({ status: 401, code: "UNKNOWN_API_KEY" });
   });
 
+  it("places a batch in one request, each order acked or refused on its own", async () => {
+    const frank = await trader("frank");
+    const results = await frank.placeOrders([
+      { symbol, side: "sell", orderType: "limit", price: "20.50", quantityLots: 1 },
+      { symbol, side: "sell", orderType: "limit", price: "1.00", quantityLots: 1 },
+    ]);
+    expect(results[0]).toMatchObject({ ok: true, result: { status: "new" } });
+    expect(results[1]).toMatchObject({ ok: false, error: { code: "PRICE_OUT_OF_BAND" } });
+    expect((results[1] as { error: unknown }).error).toBeInstanceOf(GhxApiError);
+    await frank.cancelAll();
+  });
+
   it("an Idempotency-Key makes a repeated place run once", async () => {
     const dave = await trader("dave");
     const order = {
