@@ -30,4 +30,5 @@ export {
 export { journalRecords, type Recovered, recover, replayRecord, streamRecords } from "./replay.ts";
 export { CoreOverloaded, CoreRuntime, CoreStopped, type SubmitResult } from "./runtime.ts";
 export { SnapshotDirectory } from "./snapshots.ts";
+export { CoreStandby } from "./standby.ts";
 export { type Verification, VerificationFailed, verifyJournal } from "./verify.ts";

@@ -68,6 +68,42 @@ export interface Recovered {
   readonly replayedCommands: number;
 }
 
+/** Replays every journal record after `afterRevision` into `state`; returns the last revision. */
+export async function replayAfter(
+  store: EventStore,
+  state: CoreState,
+  afterRevision: number,
+  onRecord: (revision: number, events: EventsRecord, commands: number) => Promise<void> | void,
+): Promise<number> {
+  let journalRevision = afterRevision;
+  for await (const { revision, record } of journalRecords(store, afterRevision)) {
+    await onRecord(revision, replayRecord(state, record), record.commands.length);
+    journalRevision = revision;
+  }
+  return journalRevision;
+}
+
+/** Appends the events record of journal record `revision` (the next one the stream lacks). */
+export async function appendEventsRecord(
+  store: EventStore,
+  revision: number,
+  events: EventsRecord,
+): Promise<void> {
+  await store.append(eventsStream, [{ type: eventsRecordType, data: events }], {
+    expectedRevision: revision === 0 ? "no_stream" : BigInt(revision - 1),
+    commitId: `core-events-catch-up-${randomUUID()}-${events.first}`,
+  });
+}
+
+/** The latest snapshot, hash checked, or the initial state. */
+export async function loadSnapshot(snapshots: SnapshotDirectory | undefined) {
+  const snapshot = await snapshots?.latest();
+  const state = snapshot ? restoreState(snapshot.state) : initialState();
+  if (snapshot && stateHash(state) !== snapshot.hash)
+    throw new Error(`snapshot at seq ${snapshot.seq}: hash mismatch`);
+  return { state, journalRevision: snapshot?.journalRevision ?? -1 };
+}
+
 /**
  * Latest snapshot (hash checked) + the journal after it. Journal records whose events record is
  * missing (the crash came between the two appends) get it now, byte for byte what the first run
@@ -77,29 +113,23 @@ export async function recover(
   store: EventStore,
   snapshots: SnapshotDirectory | undefined,
 ): Promise<Recovered> {
-  const snapshot = await snapshots?.latest();
-  const state = snapshot ? restoreState(snapshot.state) : initialState();
-  if (snapshot && stateHash(state) !== snapshot.hash)
-    throw new Error(`snapshot at seq ${snapshot.seq}: hash mismatch`);
-  let journalRevision = snapshot?.journalRevision ?? -1;
+  const { state, journalRevision: fromRevision } = await loadSnapshot(snapshots);
   let eventsRevision = await lastRevision(store, eventsStream);
-  if (eventsRevision < journalRevision) {
-    throw new Error(
-      `events stream at ${eventsRevision} is behind the snapshot at journal ${journalRevision}`,
-    );
+  if (eventsRevision < fromRevision) {
+    throw new Error(`events stream at ${eventsRevision} is behind the snapshot at journal ${fromRevision}`);
   }
   let replayedCommands = 0;
-  for await (const { revision, record } of journalRecords(store, journalRevision)) {
-    const events = replayRecord(state, record);
-    replayedCommands += record.commands.length;
-    journalRevision = revision;
-    if (revision > eventsRevision) {
-      await store.append(eventsStream, [{ type: eventsRecordType, data: events }], {
-        expectedRevision: eventsRevision < 0 ? "no_stream" : BigInt(eventsRevision),
-        commitId: `core-events-recovery-${randomUUID()}-${record.first}`,
-      });
-      eventsRevision = revision;
-    }
-  }
+  const journalRevision = await replayAfter(
+    store,
+    state,
+    fromRevision,
+    async (revision, events, commands) => {
+      replayedCommands += commands;
+      if (revision > eventsRevision) {
+        await appendEventsRecord(store, revision, events);
+        eventsRevision = revision;
+      }
+    },
+  );
   return { state, journalRevision, eventsRevision, replayedCommands };
 }

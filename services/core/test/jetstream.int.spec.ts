@@ -4,10 +4,17 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { connectNatsBus } from "@ghx/bus";
+import { stateHash } from "@ghx/core";
 import { type EventStore, openJetStreamEventStore, WrongExpectedRevision } from "@ghx/eventstore";
 import { type NatsServers, natsAvailable, startNatsServer } from "@ghx/testkit";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type CoreRuntime, coreBusClient, journalStream, startCoreRuntime } from "../src/index.ts";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import {
+  type CoreRuntime,
+  CoreStandby,
+  coreBusClient,
+  journalStream,
+  startCoreRuntime,
+} from "../src/index.ts";
 import { startCoreChild } from "./child.ts";
 import { marketSetup, order } from "./fixtures.ts";
 
@@ -24,9 +31,14 @@ describe.skipIf(!natsAvailable())("core over JetStream", () => {
     await Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true })));
   });
 
-  async function start(): Promise<{ runtime: CoreRuntime; store: EventStore }> {
+  async function openStore(): Promise<EventStore> {
     const store = await openJetStreamEventStore({ servers: nats.servers });
     stores.push(store);
+    return store;
+  }
+
+  async function start(): Promise<{ runtime: CoreRuntime; store: EventStore }> {
+    const store = await openStore();
     const dataDir = await mkdtemp(join(tmpdir(), "ghx-core-js-"));
     dirs.push(dataDir);
     return { runtime: await startCoreRuntime({ dataDir, store }), store };
@@ -37,7 +49,7 @@ describe.skipIf(!natsAvailable())("core over JetStream", () => {
       (r.data as { commands: { commandId: string }[] }).commands.map((c) => c.commandId),
     );
 
-  it("acks only what the journal holds, recovers it, and fences out the old primary", async () => {
+  it("acks only what the journal holds; a hot standby follows, takes over and fences out the old primary", async () => {
     const { runtime: primary, store } = await start();
     for (const command of marketSetup()) await primary.submit(command);
     const acked = await Promise.all(
@@ -47,12 +59,16 @@ describe.skipIf(!natsAvailable())("core over JetStream", () => {
     const ids = await journaledIds(store);
     for (let i = 0; i < 50; i++) expect(ids).toContain(`js${i}`);
 
-    // A standby takes over: it recovers from the same journal to the same state...
-    const { runtime: standby } = await start();
-    expect(standby.state.lastSeq).toBe(primary.state.lastSeq);
-    expect(JSON.stringify([...standby.state.orders.keys()])).toBe(
-      JSON.stringify([...primary.state.orders.keys()]),
+    // A hot standby follows the same journal while the primary keeps going...
+    const follower = await CoreStandby.start(await openStore(), undefined, 5);
+    await Promise.all(
+      Array.from({ length: 20 }, (_, i) => primary.submit(order(`late${i}`, "b", "buy", 600 + i, 1))),
     );
+    await vi.waitFor(() => expect(follower.state.lastSeq).toBe(primary.state.lastSeq), { timeout: 5_000 });
+    expect(stateHash(follower.state)).toBe(stateHash(primary.state));
+    // ...and takes over: its first append moves the journal on.
+    const options = { snapshotEveryCommands: 1e9, snapshotEveryMs: 1e12, invariantCheckEveryCommands: 1 };
+    const standby = await follower.promote(options);
     expect((await standby.submit(order("after-failover", "b", "buy", 700, 1))).outcome.status).toBe(
       "accepted",
     );
@@ -64,6 +80,7 @@ describe.skipIf(!natsAvailable())("core over JetStream", () => {
     expect(primary.failed).toBeInstanceOf(WrongExpectedRevision);
     expect(await journaledIds(store)).not.toContain("zombie");
     await standby.close();
+    expect(await journaledIds(store)).toContain("after-failover");
   });
 
   it("runs as its own process: commands by bus request/reply, journal and events in JetStream", async () => {
