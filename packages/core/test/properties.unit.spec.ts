@@ -87,7 +87,8 @@ const commandArb: fc.Arbitrary<Omit<CoreCommand, "commandId">> = fc.oneof(
         orderType: fc.constantFrom("limit" as const, "limit" as const, "market" as const),
         price: priceArb,
         qty: qtyArb,
-        tif: fc.constantFrom("GTC" as const, "IOC" as const, "FOK" as const),
+        tif: fc.constantFrom("GTC" as const, "GTD" as const, "IOC" as const, "FOK" as const),
+        expiryOffsetMs: fc.integer({ min: 1, max: 60_000 }),
         stpMode: fc.constantFrom(
           "cancel_newest" as const,
           "cancel_oldest" as const,
@@ -95,11 +96,14 @@ const commandArb: fc.Arbitrary<Omit<CoreCommand, "commandId">> = fc.oneof(
           "decrement" as const,
         ),
       })
-      .map((c) =>
-        c.orderType === "market"
-          ? { ...c, price: undefined, tif: c.tif === "GTC" ? ("IOC" as const) : c.tif }
-          : c,
-      ),
+      .map(({ expiryOffsetMs, ...c }) => {
+        if (c.orderType === "market") {
+          const tif = c.tif === "FOK" ? c.tif : ("IOC" as const);
+          return { ...c, price: undefined, tif };
+        }
+        // GTD expiries land inside the stream's time span: some expire, some are already past.
+        return c.tif === "GTD" ? { ...c, expiry: t0 + expiryOffsetMs } : c;
+      }),
   },
   {
     weight: 2,
@@ -190,7 +194,7 @@ const commandArb: fc.Arbitrary<Omit<CoreCommand, "commandId">> = fc.oneof(
     arbitrary: fc.record({
       type: fc.constant("SetTradingState" as const),
       symbol: symbolArb,
-      state: fc.constantFrom("halted" as const, "open" as const),
+      state: fc.constantFrom("halted" as const, "open" as const, "open" as const, "closed" as const),
     }),
   },
 );
@@ -265,13 +269,16 @@ describe("random command streams", () => {
     );
   });
 
-  it("exercise matching, not only rejects", () => {
-    const streams = fc.sample(streamArb, { numRuns: 20, seed: 7 });
-    const withTrades = streams.filter(([commands, retryEvery]) =>
-      runAll(initialState(), stamp([...setup(), ...commands], retryEvery), false).some((e) =>
-        e.includes("TradeExecuted"),
-      ),
-    );
-    expect(withTrades.length).toBeGreaterThanOrEqual(12);
+  it("exercise matching, expiry and replaces, not only rejects", () => {
+    const outputs = fc
+      .sample(streamArb, { numRuns: 20, seed: 7 })
+      .map(([commands, retryEvery]) =>
+        runAll(initialState(), stamp([...setup(), ...commands], retryEvery), false).join("\n"),
+      );
+    const streamsWith = (type: string) =>
+      outputs.filter((output) => output.includes(`"type":"${type}"`)).length;
+    expect(streamsWith("TradeExecuted")).toBeGreaterThanOrEqual(10);
+    expect(streamsWith("OrderExpired")).toBeGreaterThanOrEqual(1);
+    expect(streamsWith("OrderReplaced")).toBeGreaterThanOrEqual(5);
   });
 });
