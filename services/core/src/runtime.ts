@@ -233,14 +233,15 @@ export class CoreRuntime {
       this.sinceSnapshot >= this.options.snapshotEveryCommands ||
       now - this.lastSnapshotMs >= this.options.snapshotEveryMs;
     if (!due || !this.options.snapshots) return undefined;
-    return this.captureSnapshot(now);
+    // Captured at the cut of a batch that is about to become journal record journalRevision + 1.
+    return this.captureSnapshot(now, this.journalRevision + 1);
   }
 
-  private captureSnapshot(now: number): () => Promise<void> {
+  private captureSnapshot(now: number, journalRevision: number): () => Promise<void> {
     this.sinceSnapshot = 0;
     this.lastSnapshotMs = now;
     const { json, hash } = encodeSnapshot(this.state);
-    const header = { journalRevision: this.journalRevision + 1, seq: this.state.lastSeq, hash };
+    const header = { journalRevision, seq: this.state.lastSeq, hash };
     const snapshots = this.options.snapshots!;
     return () => snapshots.write(header, json);
   }
@@ -266,7 +267,8 @@ export class CoreRuntime {
     await this.eventsChain;
     if (this.failure) throw this.failure;
     if (options.snapshot !== false && this.options.snapshots && this.sinceSnapshot > 0) {
-      await this.captureSnapshot(this.clock())();
+      // Everything is journaled by now: the state is exactly the journal up to journalRevision.
+      await this.captureSnapshot(this.clock(), this.journalRevision)();
     }
   }
 }

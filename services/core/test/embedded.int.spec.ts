@@ -51,7 +51,12 @@ describe("embedded core over the file store", () => {
     const again = await startEmbeddedCore({ dataDir });
     expect(again.stateHash()).toBe(hash);
     expect(again.queries.positions("b")["H100.WUHU.20261124T14"]?.qty).toBe(100);
+    // The restarted core appends right after the last record (the snapshot's position is exact).
+    expect((await again.submit(order("after-restart", "b", "buy", 900, 1))).outcome.status).toBe("accepted");
     await again.close();
+    const third = await startEmbeddedCore({ dataDir });
+    expect(third.queries.openOrders("b").map((o) => o.clientOrderId)).toContain("after-restart");
+    await third.close();
   });
 
   it("a retried command id returns the first outcome and places nothing twice", async () => {
