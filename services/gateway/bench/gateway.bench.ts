@@ -3,7 +3,7 @@
 //   REST   closed loop, 256 keep-alive connections, one order per signed request (signatures made
 //          before timing, each with its own nonce); then the same with /v1/orders/batch (100).
 //   WS     8 logged-in sockets, batches of 100 orders per message, 8 batches in flight each.
-//   p99    open loop at 5,000 orders/s offered, latency from the scheduled send time.
+//   p99    open loop at 5,000 orders/s offered (and at 1,000/s), latency from the scheduled send time.
 // Each connection trades a pair of accounts: a GTC order by the maker, then an IOC order on the
 // other side by the taker at the same price, the sides swapping every round, so every order is
 // matched for real while open orders and positions stay bounded.
@@ -24,7 +24,8 @@ const wsPairs = 4;
 const wsBatch = 100;
 const wsBatchesInFlight = 8;
 const offeredRate = 5_000;
-const seconds = Number(process.argv[process.argv.indexOf("--seconds") + 1]) || 3;
+const lightRate = 1_000;
+const seconds = Number(argument("--seconds")) || 3;
 
 interface Pair {
   readonly maker: RequestSigner;
@@ -271,11 +272,26 @@ async function wsThroughput(origin: string, pairs: Pair[], durationS: number) {
   return { ordersPerS: Math.round(acked / elapsedS), rejected };
 }
 
+/** Mean time from submit to the core's durable ack, from the exchange's own /metrics. */
+async function meanJournalAckMs(origin: string): Promise<number> {
+  const text = await (await fetch(`${origin}/metrics`)).text();
+  const value = (name: string) => Number(text.match(new RegExp(`^${name} (\\S+)$`, "m"))?.[1] ?? Number.NaN);
+  const mean = value("ghx_journal_ack_seconds_sum") / value("ghx_journal_ack_seconds_count");
+  return Math.round(mean * 1e6) / 1e3;
+}
+
+/** `--url <base> --data <dir>` benches an exchange that is already running (e.g. under a profiler). */
+function argument(name: string): string | undefined {
+  const at = process.argv.indexOf(name);
+  return at >= 0 ? process.argv[at + 1] : undefined;
+}
+
 async function main() {
-  const dataDir = mkdtempSync(join(tmpdir(), "ghx-gateway-bench-"));
-  const port = await freePort();
-  const child = await startExchange(dataDir, port);
-  const origin = `http://127.0.0.1:${port}`;
+  const external = argument("--url");
+  const dataDir = argument("--data") ?? mkdtempSync(join(tmpdir(), "ghx-gateway-bench-"));
+  const port = external ? 0 : await freePort();
+  const child = external ? undefined : await startExchange(dataDir, port);
+  const origin = external ?? `http://127.0.0.1:${port}`;
   try {
     const key = JSON.parse(readFileSync(join(dataDir, "operator.key.json"), "utf8")) as Record<
       string,
@@ -301,8 +317,15 @@ async function main() {
     console.log(
       `REST at ${offeredRate}/s offered: p50 ${latency.p50Ms} ms, p99 ${latency.p99Ms} ms (${latency.failures} non-2xx)`,
     );
+    // The same below saturation, so the figure above can be told apart from queueing.
+    const light = await restLatencyAt(origin, pairs, lightRate, seconds);
+    console.log(
+      `REST at ${lightRate}/s offered: p50 ${light.p50Ms} ms, p99 ${light.p99Ms} ms (${light.failures} non-2xx)`,
+    );
     const ws = await wsThroughput(origin, pairs.slice(0, wsPairs), seconds);
     console.log(`WS batches of ${wsBatch}: ${ws.ordersPerS} orders/s acked (${ws.rejected} rejected)`);
+    const journalAckMs = await meanJournalAckMs(origin);
+    console.log(`journal ack (submit → durable) mean over the run: ${journalAckMs} ms`);
     console.log(
       JSON.stringify({
         bench: "gateway",
@@ -311,13 +334,18 @@ async function main() {
         ws_orders_per_s: ws.ordersPerS,
         rest_p50_ms_at_5k: latency.p50Ms,
         rest_p99_ms_at_5k: latency.p99Ms,
+        rest_p50_ms_at_1k: light.p50Ms,
+        rest_p99_ms_at_1k: light.p99Ms,
+        journal_ack_mean_ms: journalAckMs,
         ops_per_s: rest.ordersPerS,
       }),
     );
   } finally {
-    child.kill("SIGTERM");
-    await new Promise((resolve) => child.once("exit", resolve));
-    rmSync(dataDir, { recursive: true, force: true });
+    if (child) {
+      child.kill("SIGTERM");
+      await new Promise((resolve) => child.once("exit", resolve));
+      rmSync(dataDir, { recursive: true, force: true });
+    }
   }
 }
 

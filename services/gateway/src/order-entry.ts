@@ -3,7 +3,7 @@
 // acknowledgement or a problem. An account can only ever name itself: the account id comes from
 // the authenticated key, never from the body.
 import type { SubmitResult } from "@ghx/core-service";
-import { type CoreCommand, type CoreEvent, zodErrorToProblem } from "@ghx/domain";
+import { type CoreCommand, zodErrorToProblem } from "@ghx/domain";
 import type { z } from "zod";
 import type { CorePort } from "./core-port.ts";
 import type { Market } from "./market.ts";
@@ -260,31 +260,33 @@ export class OrderEntry {
   }
 
   private placedAck(result: SubmitResult, symbol: string, clientOrderId: string, qty: number): OrderAck {
-    const { outcome, events } = result;
     const orderId = acceptedOrderId(result);
-    const base = { seq: outcome.seq, symbol, clientOrderId };
+    const base = { seq: result.outcome.seq, symbol, clientOrderId };
     if (orderId === undefined) return base;
-    const fills = events.filter(
-      (e): e is Extract<CoreEvent, { type: "TradeExecuted" }> =>
-        e.type === "TradeExecuted" && (e.takerOrderId === orderId || e.makerOrderId === orderId),
-    );
-    const filledLots = fills.reduce((sum, f) => sum + f.qty, 0);
-    const cancelled = events.some((e) => e.type === "OrderCancelled" && e.orderId === orderId);
+    // A retried command id: the core answers with the first outcome but no events to describe.
+    if (result.duplicate) return { ...base, orderId: String(orderId) };
+    const fills: { price: string; quantityLots: number }[] = [];
+    let filledLots = 0;
+    let cancelled = false;
+    for (const event of result.events) {
+      if (
+        event.type === "TradeExecuted" &&
+        (event.takerOrderId === orderId || event.makerOrderId === orderId)
+      ) {
+        filledLots += event.qty;
+        fills.push({ price: this.market.ticksToPrice(event.symbol, event.price), quantityLots: event.qty });
+      } else if (event.type === "OrderCancelled" && event.orderId === orderId) {
+        cancelled = true;
+      }
+    }
     const remainingLots = cancelled ? 0 : qty - filledLots;
-    const status = cancelled
-      ? "cancelled"
-      : remainingLots === 0
-        ? "filled"
-        : filledLots > 0
-          ? "partially_filled"
-          : "new";
     return {
       ...base,
       orderId: String(orderId),
-      status: result.duplicate ? undefined : status,
+      status: statusOf(cancelled, remainingLots, filledLots),
       filledLots,
       remainingLots,
-      fills: fills.map((f) => ({ price: this.market.ticksToPrice(f.symbol, f.price), quantityLots: f.qty })),
+      fills,
     };
   }
 
@@ -297,6 +299,12 @@ export class OrderEntry {
       ...(cancelledOrders > 0 ? { cancelledOrders } : {}),
     };
   }
+}
+
+function statusOf(cancelled: boolean, remainingLots: number, filledLots: number): OrderAck["status"] {
+  if (cancelled) return "cancelled";
+  if (remainingLots === 0) return "filled";
+  return filledLots > 0 ? "partially_filled" : "new";
 }
 
 function acceptedOrderId({ outcome }: SubmitResult): number | undefined {
