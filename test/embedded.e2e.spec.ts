@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Client } from "./support/client.ts";
 import { type RunningExchange, startEmbeddedExchange } from "./support/processes.ts";
-import { exchangeScenario } from "./support/scenario.ts";
+import { exchangeScenario, symbol } from "./support/scenario.ts";
 
 describe("embedded exchange (child process)", () => {
   const dataDir = mkdtempSync(join(tmpdir(), "ghx-e2e-embedded-"));
@@ -23,6 +23,15 @@ describe("embedded exchange (child process)", () => {
   });
 
   exchangeScenario(() => exchange);
+
+  it("serves the market-data snapshots on the same server, built from the core's events", async () => {
+    const base = exchange.urls[0]!;
+    const trades = await (await fetch(`${base}/v1/trades/${symbol}`)).text();
+    expect(trades).toContain('"20.10"');
+    const book = await fetch(`${base}/v1/book/${symbol}`);
+    expect(book.status).toBe(200);
+    expect(await book.text()).toContain('"19.10"');
+  });
 
   it("keeps everything across a restart (journal replay), with the same operator key", async () => {
     const operator = Client.fromKeyFile(exchange.urls[0]!, exchange.operatorKeyFile);
