@@ -32,6 +32,11 @@ export interface MarketFeedOptions {
   readonly heartbeatIntervalMs?: number;
   /** Wall clock for heartbeats and login checks; projections use the core's time only. */
   readonly clock?: () => number;
+  /**
+   * Least time between two flushes. 0 (default): every event-loop turn. A larger value coalesces
+   * more updates into each frame, trading that much latency for fewer frames per subscriber.
+   */
+  readonly flushIntervalMs?: number;
   /** Benchmarks: stamp book updates with the high-resolution time the oldest event arrived. */
   readonly stampIngestTime?: boolean;
   readonly market?: MarketProjection;
@@ -71,6 +76,7 @@ export class MarketFeed {
   private readonly heartbeat: NodeJS.Timeout;
   private readonly clock: () => number;
   private flushScheduled = false;
+  private lastFlushMs = 0;
   private oldestIngestMs: number | undefined;
 
   constructor(private readonly options: MarketFeedOptions = {}) {
@@ -105,12 +111,9 @@ export class MarketFeed {
   ingest(batch: CommandEvents): void {
     if (this.options.stampIngestTime) this.oldestIngestMs ??= hrNowMs();
     this.market.apply(batch);
-    const messages = this.accounts.apply(batch);
+    const messages = this.accounts.apply(batch, (account) => this.byAccount.has(account));
     for (const message of messages) this.sendPrivate(message);
-    if (!this.flushScheduled && this.market.dirty.size > 0) {
-      this.flushScheduled = true;
-      setImmediate(() => this.flush());
-    }
+    if (!this.flushScheduled && this.market.dirty.size > 0) this.scheduleFlush();
   }
 
   /** An index value (from @ghx/index) for the `index` channel; key is CLASS.ZONE. */
@@ -122,9 +125,17 @@ export class MarketFeed {
 
   // ---- fan-out -----------------------------------------------------------------------------
 
+  private scheduleFlush(): void {
+    this.flushScheduled = true;
+    const wait = this.lastFlushMs + (this.options.flushIntervalMs ?? 0) - performance.now();
+    if (wait <= 0) setImmediate(() => this.flush());
+    else setTimeout(() => this.flush(), wait);
+  }
+
   /** Publishes everything that changed since the last flush, one message per product and channel. */
   flush(): void {
     this.flushScheduled = false;
+    this.lastFlushMs = performance.now();
     for (const symbol of this.market.dirty) {
       const product = this.market.product(symbol);
       if (!product) continue;
@@ -280,8 +291,14 @@ export class MarketFeed {
     if (!this.connections.delete(connection)) return;
     this.stats.connections = this.connections.size;
     for (const key of connection.subscriptions.keys()) this.byChannel.get(key)?.delete(connection);
-    if (connection.account !== undefined) this.byAccount.get(connection.account)?.delete(connection);
+    if (connection.account !== undefined) this.leaveAccount(connection, connection.account);
     this.resolved.clear();
+  }
+
+  private leaveAccount(connection: FeedConnection, account: string): void {
+    const set = this.byAccount.get(account);
+    set?.delete(connection);
+    if (set?.size === 0) this.byAccount.delete(account);
   }
 
   private onMessage(connection: FeedConnection, data: Buffer, isBinary: boolean): void {
@@ -458,7 +475,7 @@ export class MarketFeed {
       });
       return;
     }
-    if (connection.account !== undefined) this.byAccount.get(connection.account)?.delete(connection);
+    if (connection.account !== undefined) this.leaveAccount(connection, connection.account);
     const account = result.key.accountId;
     connection.account = account;
     addTo(this.byAccount, account, connection);

@@ -104,18 +104,25 @@ export class AccountProjection {
     return this.seqs.get(account) ?? 0;
   }
 
-  /** Applies one command's events; returns the private messages it caused, in order. */
-  apply({ seq, ts, events }: CommandEvents): PrivateMessage[] {
+  /**
+   * Applies one command's events; returns the private messages it caused, in order. Every
+   * account's sequence advances by its messages, but bodies are built only for the accounts
+   * `wanted` names (those with a client logged in): building them is most of the cost.
+   */
+  apply(
+    { seq, ts, events }: CommandEvents,
+    wanted: (account: string) => boolean = () => true,
+  ): PrivateMessage[] {
     if (seq <= this.state.lastSeq) return [];
     this.state.lastSeq = seq;
     this.state.lastTs = ts;
     const out: PrivateMessage[] = [];
     const balances = new Map<string, Touch>();
     const positions = new Map<string, Touch>();
-    const emit = (account: string, body: PrivateBody) => {
+    const emit = (account: string, body: () => PrivateBody) => {
       const next = this.seq(account) + 1;
       this.seqs.set(account, next);
-      out.push({ ...body, account, seq: next, ts });
+      if (wanted(account)) out.push({ ...body(), account, seq: next, ts });
     };
     for (const event of events) {
       const before = this.ordersBefore(event);
@@ -123,8 +130,8 @@ export class AccountProjection {
       for (const [account, body] of this.messagesOf(event, seq, before)) emit(account, body);
       this.touched(event, balances, positions);
     }
-    for (const { account, key } of balances.values()) emit(account, this.balanceBody(account, key));
-    for (const { account, key } of positions.values()) emit(account, this.positionBody(account, key));
+    for (const { account, key } of balances.values()) emit(account, () => this.balanceBody(account, key));
+    for (const { account, key } of positions.values()) emit(account, () => this.positionBody(account, key));
     return out;
   }
 
@@ -158,7 +165,8 @@ export class AccountProjection {
     const symbol = this.state.productsByIdx[order.productIdx]!.spec.symbol;
     const traded = event.type === "TradeExecuted" && !open ? event.qty : 0;
     const filled = open ? open.filled : order.filled + traded;
-    const closedStatus = event.type === "TradeExecuted" ? "filled" : event.type === "OrderExpired" ? "expired" : "cancelled";
+    const closedStatus =
+      event.type === "TradeExecuted" ? "filled" : event.type === "OrderExpired" ? "expired" : "cancelled";
     return {
       type: "order",
       order: {
@@ -175,14 +183,19 @@ export class AccountProjection {
     };
   }
 
-  private messagesOf(event: CoreEvent, seq: number, before: Map<number, Order>): [string, PrivateBody][] {
+  /** Each message as (account, how to build its body). */
+  private messagesOf(
+    event: CoreEvent,
+    seq: number,
+    before: Map<number, Order>,
+  ): [string, () => PrivateBody][] {
     switch (event.type) {
       case "OrderAccepted":
       case "OrderCancelled":
       case "OrderAmended":
       case "OrderExpired":
       case "OrderReplaced":
-        return [[event.accountId, this.orderBody(event.orderId, before, event)]];
+        return [[event.accountId, () => this.orderBody(event.orderId, before, event)]];
       case "TradeExecuted": {
         const makerSide = event.takerSide === "buy" ? "sell" : "buy";
         const fill = (orderId: number, side: "buy" | "sell", liquidity: "maker" | "taker"): PrivateBody => ({
@@ -198,10 +211,10 @@ export class AccountProjection {
           },
         });
         return [
-          [event.makerAccountId, fill(event.makerOrderId, makerSide, "maker")],
-          [event.makerAccountId, this.orderBody(event.makerOrderId, before, event)],
-          [event.takerAccountId, fill(event.takerOrderId, event.takerSide, "taker")],
-          [event.takerAccountId, this.orderBody(event.takerOrderId, before, event)],
+          [event.makerAccountId, () => fill(event.makerOrderId, makerSide, "maker")],
+          [event.makerAccountId, () => this.orderBody(event.makerOrderId, before, event)],
+          [event.takerAccountId, () => fill(event.takerOrderId, event.takerSide, "taker")],
+          [event.takerAccountId, () => this.orderBody(event.takerOrderId, before, event)],
         ];
       }
       case "CommandRejected":
@@ -209,13 +222,13 @@ export class AccountProjection {
         return [
           [
             event.accountId,
-            {
+            () => ({
               type: "reject",
               commandId: event.commandId,
               commandType: event.commandType,
               code: event.code,
               message: event.message,
-            },
+            }),
           ],
         ];
       default:
