@@ -46,6 +46,8 @@ export function orderEntrySocket(app: FastifyInstance, deps: OrderEntrySocketDep
 
 class OrderSession {
   private caller: Caller | undefined;
+  /** The login being verified: messages sent right behind it wait for it instead of failing. */
+  private loggingIn: Promise<void> | undefined;
   private cancelOnDisconnect = false;
   private deadMan: NodeJS.Timeout | undefined;
   private readonly loginTimer: NodeJS.Timeout;
@@ -84,8 +86,11 @@ class OrderSession {
       this.send(reject(null, null, new ApiProblem("MALFORMED_JSON", "message is not valid JSON")));
       return;
     }
+    if (!this.caller && this.loggingIn) await this.loggingIn;
     if (!this.caller) {
-      await this.login(message);
+      if (this.loggingIn) return; // the login failed and the socket is closing
+      this.loggingIn = this.login(message);
+      await this.loggingIn;
       return;
     }
     if (Array.isArray(message)) {

@@ -153,6 +153,16 @@ describe("WebSocket order entry", () => {
     expect(await alice.json("GET", "/v1/orders")).toEqual([]);
   });
 
+  it("holds a command sent right behind the login until the login is verified", async () => {
+    const socket = await open();
+    const login = socket.login(alice.signer);
+    const placed = socket.send<Reply>(place("behind-login", "18.70"));
+    expect(await login).toMatchObject({ type: "ack" });
+    expect(await placed).toMatchObject({ type: "ack", id: "behind-login", result: { status: "new" } });
+    await socket.send({ op: "mass_cancel", id: "mc", data: {} });
+    await socket.close();
+  });
+
   it("refuses a login by a key without the trade scope", async () => {
     const reader = await keyFor(ex.operator, ex.app, "alice", ["read"]);
     const socket = await open();
