@@ -25,6 +25,8 @@ const wsBatch = 100;
 const wsBatchesInFlight = 8;
 const offeredRate = 5_000;
 const lightRate = 1_000;
+/** USER_HZ of /proc/<pid>/stat times (100 on Linux). */
+const clockTicksPerS = 100;
 const seconds = Number(argument("--seconds")) || 3;
 
 interface Pair {
@@ -163,7 +165,7 @@ async function restThroughput(origin: string, pairs: Pair[], perConnection: numb
   const elapsedS = (performance.now() - started) / 1000;
   await Promise.all(clients.map((c) => c.close()));
   const orders = pairs.length * perConnection * (batch || 1);
-  return { ordersPerS: Math.round(orders / elapsedS), failures };
+  return { ordersPerS: Math.round(orders / elapsedS), orders, failures };
 }
 
 /** Open loop at `rate` requests/s: latency counts from when the request was due, not sent. */
@@ -269,7 +271,25 @@ async function wsThroughput(origin: string, pairs: Pair[], durationS: number) {
   );
   const elapsedS = (performance.now() - started) / 1000;
   for (const socket of sockets) socket.close();
-  return { ordersPerS: Math.round(acked / elapsedS), rejected };
+  return { ordersPerS: Math.round(acked / elapsedS), orders: acked, rejected };
+}
+
+/**
+ * CPU seconds (user + system) the exchange process has used, from /proc: the machine is shared,
+ * so orders per CPU-second of the exchange say more about its cost than orders per wall second.
+ */
+function cpuSeconds(pid: number | undefined): number {
+  if (pid === undefined) return Number.NaN;
+  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+  return (Number(fields[11]) + Number(fields[12])) / clockTicksPerS;
+}
+
+/** Runs a phase and adds the exchange's orders per CPU-second to its result. */
+async function perCpu<R extends { orders: number }>(pid: number | undefined, phase: () => Promise<R>) {
+  const before = cpuSeconds(pid);
+  const result = await phase();
+  const used = cpuSeconds(pid) - before;
+  return { ...result, ordersPerCpuS: Math.round(result.orders / used) };
 }
 
 /** Mean time from submit to the core's durable ack, from the exchange's own /metrics. */
@@ -304,15 +324,16 @@ async function main() {
 
     await restThroughput(origin, pairs.slice(0, 8), 200, 0); // warm-up
     const perConnection = Math.round((6_000 * seconds) / restConnections);
-    const rest = await restThroughput(origin, pairs, perConnection, 0);
-    console.log(`REST single orders: ${rest.ordersPerS} orders/s (${rest.failures} non-2xx)`);
-    const batch = await restThroughput(
-      origin,
-      pairs.slice(0, 16),
-      Math.max(4, Math.round(seconds * 20)),
-      100,
+    const pid = child?.pid;
+    const rest = await perCpu(pid, () => restThroughput(origin, pairs, perConnection, 0));
+    console.log(
+      `REST single orders: ${rest.ordersPerS} orders/s, ${rest.ordersPerCpuS} per exchange CPU-second (${rest.failures} non-2xx)`,
     );
-    console.log(`REST batches of 100: ${batch.ordersPerS} orders/s (${batch.failures} non-2xx)`);
+    const batchRequests = Math.max(4, Math.round(seconds * 20));
+    const batch = await perCpu(pid, () => restThroughput(origin, pairs.slice(0, 16), batchRequests, 100));
+    console.log(
+      `REST batches of 100: ${batch.ordersPerS} orders/s, ${batch.ordersPerCpuS} per exchange CPU-second (${batch.failures} non-2xx)`,
+    );
     const latency = await restLatencyAt(origin, pairs, offeredRate, seconds);
     console.log(
       `REST at ${offeredRate}/s offered: p50 ${latency.p50Ms} ms, p99 ${latency.p99Ms} ms (${latency.failures} non-2xx)`,
@@ -322,8 +343,10 @@ async function main() {
     console.log(
       `REST at ${lightRate}/s offered: p50 ${light.p50Ms} ms, p99 ${light.p99Ms} ms (${light.failures} non-2xx)`,
     );
-    const ws = await wsThroughput(origin, pairs.slice(0, wsPairs), seconds);
-    console.log(`WS batches of ${wsBatch}: ${ws.ordersPerS} orders/s acked (${ws.rejected} rejected)`);
+    const ws = await perCpu(pid, () => wsThroughput(origin, pairs.slice(0, wsPairs), seconds));
+    console.log(
+      `WS batches of ${wsBatch}: ${ws.ordersPerS} orders/s acked, ${ws.ordersPerCpuS} per exchange CPU-second (${ws.rejected} rejected)`,
+    );
     const journalAckMs = await meanJournalAckMs(origin);
     console.log(`journal ack (submit → durable) mean over the run: ${journalAckMs} ms`);
     console.log(
@@ -332,6 +355,9 @@ async function main() {
         rest_orders_per_s: rest.ordersPerS,
         rest_batch_orders_per_s: batch.ordersPerS,
         ws_orders_per_s: ws.ordersPerS,
+        rest_orders_per_cpu_s: rest.ordersPerCpuS,
+        rest_batch_orders_per_cpu_s: batch.ordersPerCpuS,
+        ws_orders_per_cpu_s: ws.ordersPerCpuS,
         rest_p50_ms_at_5k: latency.p50Ms,
         rest_p99_ms_at_5k: latency.p99Ms,
         rest_p50_ms_at_1k: light.p50Ms,
