@@ -1,7 +1,7 @@
 // The L2 projection built from the core's events agrees with the engine's own book, level for
 // level, throughout a seeded random run (and after a checkpoint round trip).
 import { describe, expect, it } from "vitest";
-import { MarketProjection } from "../src/index.ts";
+import { bookChecksum, checksumText, MarketProjection } from "../src/index.ts";
 import { prng, RandomMarket } from "./support/random-market.ts";
 
 const symbols = ["H100.WUHU.2027M01", "H200.WUHU.2027M01"];
@@ -34,5 +34,42 @@ describe("L2 book projection", () => {
     const trades = projection.product(symbols[0]!)!;
     expect(trades.lastTradeId).toBeGreaterThan(100);
     expect(trades.candles["1m"].reduce((n, c) => n + c.trades, 0)).toBeGreaterThan(0);
+  });
+});
+
+describe("book checksum", () => {
+  it("is the CRC32 of the interleaved top levels, exactly as the README's example", () => {
+    const snapshot = checksumText(
+      [
+        ["100.00", 12, 3],
+        ["99.99", 4, 1],
+      ],
+      [["100.02", 7, 2]],
+    );
+    expect(snapshot).toBe("100.00:12:100.02:7:99.99:4");
+    expect(
+      bookChecksum(
+        [
+          ["100.00", 12, 3],
+          ["99.99", 4, 1],
+        ],
+        [["100.02", 7, 2]],
+      ),
+    ).toBe(3523576421);
+    expect(
+      bookChecksum(
+        [["100.00", 12, 3]],
+        [
+          ["100.01", 5, 1],
+          ["100.02", 7, 2],
+        ],
+      ),
+    ).toBe(1680317881);
+    expect(bookChecksum([], [])).toBe(0);
+  });
+
+  it("covers only the top 10 levels of each side", () => {
+    const bids = Array.from({ length: 12 }, (_, i) => [`${100 - i}.00`, 1, 1] as const);
+    expect(checksumText(bids, []).split(":")).toHaveLength(20);
   });
 });
