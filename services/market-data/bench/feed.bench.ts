@@ -12,6 +12,7 @@ import { applyCommand, initialState } from "@ghx/core";
 import type { CoreCommand, ProductSpec } from "@ghx/domain";
 import * as hdr from "hdr-histogram-js";
 import { MarketFeed } from "../src/index.ts";
+import { futureSpec } from "../test/support/random-market.ts";
 
 const quick = process.argv.includes("--quick");
 const updatesPerSecond = 20_000;
@@ -19,25 +20,7 @@ const flushIntervalMs = Number(process.env.FLUSH_MS ?? 10);
 const symbol = "H100.WUHU.2027M01";
 const clientProcesses = 4;
 
-const spec: ProductSpec = {
-  symbol,
-  kind: "future",
-  accelerator: "H100",
-  zone: "WUHU",
-  currency: "CNY",
-  tickMinor: 1,
-  hoursPerLot: 744,
-  minLots: 1,
-  maxLots: 100,
-  bandLowTicks: 5_000,
-  bandHighTicks: 15_000,
-  makerFeeBps: 1,
-  takerFeeBps: 2,
-  marginBps: 1_000,
-  positionLimitLots: 1_000_000,
-  deliveryFrom: Date.UTC(2027, 0, 1),
-  deliveryTo: Date.UTC(2027, 1, 1),
-};
+const spec: ProductSpec = { ...futureSpec(symbol), maxLots: 100, bandLowTicks: 5_000, bandHighTicks: 15_000 };
 
 const feed = new MarketFeed({ stampIngestTime: true, flushIntervalMs });
 const server = createServer();
