@@ -1,6 +1,6 @@
 import { Validator } from "@seriousme/openapi-schema-validator";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { problemContentType } from "../src/index.ts";
+import { gatewayLimits, problemContentType } from "../src/index.ts";
 import {
   futureSymbol,
   limitOrder,
@@ -167,6 +167,23 @@ describe("batch placement", () => {
     expect(tooMany.json()).toMatchObject({ field: "orders" });
     expect((await alice.json<unknown[]>("GET", "/v1/orders")).length).toBe(2);
     await alice.json("DELETE", "/v1/orders");
+  });
+});
+
+describe("limits", () => {
+  it(`refuses the order after ${gatewayLimits.openOrdersPerAccountMax} open ones with OPEN_ORDERS_LIMIT`, async () => {
+    const dave = await ex.trader("dave", { deposit: "50000000.00" });
+    const max = gatewayLimits.openOrdersPerAccountMax;
+    const perBatch = gatewayLimits.batchCommandsMax;
+    for (let b = 0; b < max / perBatch; b++) {
+      const orders = Array.from({ length: perBatch }, (_, i) => limitOrder(`l${b}-${i}`, "buy", "18.00"));
+      const results = await dave.json<{ ok: boolean }[]>("POST", "/v1/orders/batch", { orders });
+      expect(results.every((r) => r.ok)).toBe(true);
+    }
+    const over = await dave.request("POST", "/v1/orders", limitOrder("one-more", "buy", "18.00"));
+    expect(over.statusCode).toBe(422);
+    expect(over.json()).toMatchObject({ code: "OPEN_ORDERS_LIMIT" });
+    expect((await dave.json<{ cancelledOrders: number }>("DELETE", "/v1/orders")).cancelledOrders).toBe(max);
   });
 });
 
