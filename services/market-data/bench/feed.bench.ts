@@ -147,6 +147,11 @@ async function phase(subscribers: number, seconds: number) {
   await collect(children);
   const cutOffsBefore = feed.stats.cutOffs;
   const producedBefore = produced;
+  const liveHeapMb = () => {
+    (globalThis as { gc?: () => void }).gc?.();
+    return process.memoryUsage().heapUsed / 1024 / 1024;
+  };
+  const heapBefore = liveHeapMb();
   const rss: number[] = [];
   const started = performance.now();
   for (let s = 0; s < seconds; s++) {
@@ -155,6 +160,7 @@ async function phase(subscribers: number, seconds: number) {
   }
   const elapsed = (performance.now() - started) / 1000;
   const result = await collect(children);
+  const heapAfter = liveHeapMb();
   stopLoad();
   for (const child of children) child.kill();
   await Promise.all(children.map((c) => once(c, "exit")));
@@ -177,6 +183,8 @@ async function phase(subscribers: number, seconds: number) {
     rss_floor_last_mb: round(floor(rss.slice(-third)), 1),
     rss_growth_mb: round(floor(rss.slice(-third)) - floor(rss.slice(0, third)), 1),
     rss_max_mb: round(Math.max(...rss), 1),
+    /** Live heap after a forced GC, end of the phase minus its start. */
+    heap_growth_mb: round(heapAfter - heapBefore, 1),
     rss_samples_mb: rss.map((x) => Math.round(x)),
   };
   console.log(JSON.stringify(stats));
@@ -203,6 +211,7 @@ console.log(
     subs5000_cut_off: large.cut_off,
     rss_growth_mb: large.rss_growth_mb,
     rss_max_mb: large.rss_max_mb,
+    subs5000_heap_growth_mb: large.heap_growth_mb,
   }),
 );
 process.exit(0);
