@@ -83,7 +83,9 @@ class OrderSession {
     try {
       message = JSON.parse(text);
     } catch {
-      this.send(reject(null, null, new ApiProblem("MALFORMED_JSON", "message is not valid JSON")));
+      const error = new ApiProblem("MALFORMED_JSON", "message is not valid JSON");
+      if (this.caller) this.send(reject(null, null, error));
+      else this.refuseLogin(null, error);
       return;
     }
     if (!this.caller && this.loggingIn) await this.loggingIn;

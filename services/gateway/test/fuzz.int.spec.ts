@@ -204,3 +204,33 @@ describe("WebSocket fuzz", () => {
     expect(still.statusCode).toBe(200);
   });
 });
+
+describe("WebSocket login fuzz", () => {
+  it("refuses every malformed or forged login and closes that socket only", async () => {
+    const login = fc.record({
+      op: fc.oneof(fc.constant("login"), nastyString),
+      id: anyValue,
+      keyId: fc.oneof(fc.constant(fuzzer.signer.keyId), nastyString),
+      timestamp: fc.oneof(fc.constant(Date.now()), fc.integer(), fc.double(), nastyString),
+      nonce: nastyString,
+      signature: fc.oneof(nastyString, fc.constant("A".repeat(86))),
+      cancelOnDisconnect: fc.option(anyValue, { nil: undefined }),
+    });
+    const message = fc.oneof(
+      login.map((l) => JSON.stringify(l)),
+      fc.string({ maxLength: 60 }),
+    );
+    await fc.assert(
+      fc.asyncProperty(message, async (text) => {
+        const socket = await OrderSocket.open(url);
+        const reply = await socket.send<{ type: string; problem: { code: string } }>(text);
+        expect(reply.type).toBe("reject");
+        expect(await socket.closed()).toBe(1008);
+      }),
+      { numRuns: Math.min(runs, 500) },
+    );
+    const ok = await OrderSocket.open(url);
+    expect(await ok.login(fuzzer.signer)).toMatchObject({ type: "ack" });
+    await ok.close();
+  });
+});

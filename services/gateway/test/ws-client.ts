@@ -8,7 +8,14 @@ export class OrderSocket {
   private readonly waiting: ((message: unknown) => void)[] = [];
   readonly events: unknown[] = [];
 
+  private closeCode: number | undefined;
+  private readonly closeWaiters: ((code: number) => void)[] = [];
+
   private constructor(readonly socket: WebSocket) {
+    socket.on("close", (code) => {
+      this.closeCode = code;
+      for (const resolve of this.closeWaiters) resolve(code);
+    });
     socket.on("message", (data) => {
       const message = JSON.parse(data.toString()) as { type?: string };
       if (!Array.isArray(message) && message.type === "event") this.events.push(message);
@@ -54,10 +61,8 @@ export class OrderSocket {
   }
 
   closed(): Promise<number> {
-    return new Promise((resolve) => {
-      if (this.socket.readyState === WebSocket.CLOSED) resolve(1006);
-      else this.socket.once("close", (code) => resolve(code));
-    });
+    if (this.closeCode !== undefined) return Promise.resolve(this.closeCode);
+    return new Promise((resolve) => this.closeWaiters.push(resolve));
   }
 
   close(): Promise<number> {
