@@ -14,13 +14,14 @@ let histogram = hdr.build({
 });
 let messages = 0;
 let closed = 0;
-const marker = '"ingestMs":';
+const marker = Buffer.from('"ingestMs":');
 
+/** Only the stamp is read: the bytes after the marker, never the whole message as a string. */
 function onMessage(data: Buffer): void {
-  const text = data.toString("latin1");
-  const at = text.indexOf(marker);
+  const at = data.indexOf(marker);
   if (at < 0) return;
-  const sentMs = Number.parseFloat(text.slice(at + marker.length));
+  const from = at + marker.length;
+  const sentMs = Number.parseFloat(data.toString("latin1", from, from + 24));
   const latencyUs = Math.max(1, Math.round((performance.timeOrigin + performance.now() - sentMs) * 1000));
   histogram.recordValue(latencyUs);
   messages++;

@@ -7,12 +7,13 @@ import { type ChildProcess, fork } from "node:child_process";
 import { once } from "node:events";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
+import { loadavg } from "node:os";
 import { join } from "node:path";
-import { applyCommand, initialState } from "@ghx/core";
-import type { CoreCommand, ProductSpec } from "@ghx/domain";
+import type { ProductSpec } from "@ghx/domain";
 import * as hdr from "hdr-histogram-js";
 import { MarketFeed } from "../src/index.ts";
 import { futureSpec } from "../test/support/random-market.ts";
+import { generateStream, Replay } from "./feed-load.ts";
 
 const quick = process.argv.includes("--quick");
 const updatesPerSecond = 20_000;
@@ -22,7 +23,11 @@ const clientProcesses = 4;
 
 const spec: ProductSpec = { ...futureSpec(symbol), maxLots: 100, bandLowTicks: 5_000, bandHighTicks: 15_000 };
 
-const feed = new MarketFeed({ stampIngestTime: true, flushIntervalMs });
+// Each update is stamped with the time its oldest command was due (the replay's schedule), not
+// when the feed got round to it: a fan-out that holds up the event loop delays the replay timer,
+// and that wait is part of the latency a client sees.
+let dueMs = 0;
+const feed = new MarketFeed({ ingestClock: () => dueMs, flushIntervalMs });
 const server = createServer();
 server.on("upgrade", (request, socket, head) => {
   if (!feed.handleUpgrade(request, socket, head)) socket.destroy();
@@ -31,51 +36,12 @@ server.listen(0, "127.0.0.1");
 await once(server, "listening");
 const url = `ws://127.0.0.1:${(server.address() as AddressInfo).port}${feed.path}`;
 
-// ---- the load: the real core, resting orders added and cancelled on both sides, never crossing -
-const core = initialState();
-let seq = 0;
-type NoId<C> = C extends CoreCommand ? Omit<C, "commandId"> : never;
-const run = (command: NoId<CoreCommand>) => {
-  seq++;
-  const ts = Date.now();
-  const applied = applyCommand(core, {
-    seq,
-    ts,
-    command: { commandId: `b${seq}`, ...command } as CoreCommand,
-  });
-  if (applied.outcome.status === "rejected") throw new Error(`${command.type}: ${applied.outcome.message}`);
-  feed.ingest({ seq, ts, events: applied.events });
-  return applied;
-};
-run({ type: "ListProduct", product: spec, open: true });
-run({ type: "CreateAccount", accountId: "mm", owner: "mm", capabilities: ["trade"] });
-run({ type: "Deposit", accountId: "mm", currency: "CNY", amount: 1e14 });
-const open: number[] = [];
-
-function oneUpdate(): void {
-  if (open.length < 400 || Math.random() < 0.5) {
-    const side = Math.random() < 0.5 ? "buy" : "sell";
-    const price =
-      side === "buy" ? 9_900 + Math.floor(Math.random() * 100) : 10_001 + Math.floor(Math.random() * 100);
-    const qty = 1 + Math.floor(Math.random() * 10);
-    const order = {
-      accountId: "mm",
-      clientOrderId: `c${seq}`,
-      symbol,
-      side,
-      orderType: "limit",
-      tif: "GTC",
-    } as const;
-    const applied = run({ type: "PlaceOrder", ...order, price, qty });
-    open.push(applied.outcome.status === "accepted" ? (applied.outcome.orderId ?? 0) : 0);
-    return;
-  }
-  const index = Math.floor(Math.random() * open.length);
-  const orderId = open[index]!;
-  open[index] = open[open.length - 1]!;
-  open.pop();
-  run({ type: "CancelOrder", accountId: "mm", orderId });
-}
+// ---- the load: made before anything is timed (the real core, offline), replayed here --------
+// 60,000 commands is 3 s of stream per cycle, kept small so the captured events add little live
+// heap to the process under test.
+const stream = generateStream(spec, quick ? 20_000 : 60_000);
+const replay = new Replay(stream);
+for (const command of stream.prelude) feed.ingest(command);
 
 // Paced from a start time: a late timer catches up, so the rate holds as long as the CPU does.
 let produced = 0;
@@ -87,7 +53,11 @@ function startLoad(): void {
   paced = 0;
   load = setInterval(() => {
     const due = Math.floor(((performance.now() - loadStart) / 1000) * updatesPerSecond) - paced;
-    for (let i = 0; i < due; i++) oneUpdate();
+    const ts = Date.now();
+    for (let i = 1; i <= due; i++) {
+      dueMs = performance.timeOrigin + loadStart + ((paced + i) / updatesPerSecond) * 1000;
+      feed.ingest(replay.next(ts));
+    }
     paced += due;
     produced += due;
   }, 1);
@@ -138,27 +108,39 @@ async function collect(children: ChildProcess[]) {
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const rssMb = () => process.memoryUsage().rss / 1024 / 1024;
 const round = (x: number, places = 2) => Number(x.toFixed(places));
+/** Live heap after a forced GC (the bench runs with --expose-gc). */
+function liveHeapMb(): number {
+  (globalThis as { gc?: () => void }).gc?.();
+  return process.memoryUsage().heapUsed / 1024 / 1024;
+}
+/** The lowest of each run of ten one-second samples: what survives the GCs of those ten seconds. */
+const floorsPer10s = (xs: number[]) =>
+  Array.from({ length: Math.ceil(xs.length / 10) }, (_, i) =>
+    Math.round(Math.min(...xs.slice(i * 10, i * 10 + 10))),
+  );
 
 /** Subscribers connect with the load stopped (a connection storm is not what is measured). */
 async function phase(subscribers: number, seconds: number) {
   const children = await startClients(subscribers);
   startLoad();
   await sleep(2_000); // warm-up: snapshots delivered, JIT settled
+  // The forced GCs stop the world, so they stay outside the latency window.
+  const heapBefore = liveHeapMb();
+  await sleep(500);
   await collect(children);
   const cutOffsBefore = feed.stats.cutOffs;
   const producedBefore = produced;
-  const liveHeapMb = () => {
-    (globalThis as { gc?: () => void }).gc?.();
-    return process.memoryUsage().heapUsed / 1024 / 1024;
-  };
-  const heapBefore = liveHeapMb();
+  const cpuBefore = process.cpuUsage();
   const rss: number[] = [];
+  const heap: number[] = [];
   const started = performance.now();
   for (let s = 0; s < seconds; s++) {
     await sleep(1_000);
     rss.push(rssMb());
+    heap.push(process.memoryUsage().heapUsed / 1024 / 1024);
   }
   const elapsed = (performance.now() - started) / 1000;
+  const cpu = process.cpuUsage(cpuBefore);
   const result = await collect(children);
   const heapAfter = liveHeapMb();
   stopLoad();
@@ -185,7 +167,13 @@ async function phase(subscribers: number, seconds: number) {
     rss_max_mb: round(Math.max(...rss), 1),
     /** Live heap after a forced GC, end of the phase minus its start. */
     heap_growth_mb: round(heapAfter - heapBefore, 1),
-    rss_samples_mb: rss.map((x) => Math.round(x)),
+    heap_live_start_mb: round(heapBefore, 1),
+    heap_live_end_mb: round(heapAfter, 1),
+    rss_floors_per_10s_mb: floorsPer10s(rss),
+    heap_floors_per_10s_mb: floorsPer10s(heap),
+    /** The feed process's CPU (user + system) per second of wall time: 1 = one whole core. */
+    feed_cpu: round((cpu.user + cpu.system) / 1e6 / elapsed),
+    load_avg_1m: round(loadavg()[0] ?? 0),
   };
   console.log(JSON.stringify(stats));
   await sleep(1_000); // let the server drop the closed sockets
@@ -212,6 +200,9 @@ console.log(
     rss_growth_mb: large.rss_growth_mb,
     rss_max_mb: large.rss_max_mb,
     subs5000_heap_growth_mb: large.heap_growth_mb,
+    feed_cpu: small.feed_cpu,
+    subs5000_feed_cpu: large.feed_cpu,
+    load_avg_1m: large.load_avg_1m,
   }),
 );
 process.exit(0);

@@ -37,8 +37,11 @@ export interface MarketFeedOptions {
    * more updates into each frame, trading that much latency for fewer frames per subscriber.
    */
   readonly flushIntervalMs?: number;
-  /** Benchmarks: stamp book updates with the high-resolution time the oldest event arrived. */
-  readonly stampIngestTime?: boolean;
+  /**
+   * Benchmarks: book updates carry `ingestMs`, this clock's reading (epoch ms, high resolution)
+   * when the oldest command in them was ingested.
+   */
+  readonly ingestClock?: () => number;
   readonly market?: MarketProjection;
   readonly accounts?: AccountProjection;
 }
@@ -55,8 +58,6 @@ function addTo<K, V>(map: Map<K, Set<V>>, key: K, value: V): void {
   if (set) set.add(value);
   else map.set(key, new Set([value]));
 }
-
-const hrNowMs = () => performance.timeOrigin + performance.now();
 
 export class MarketFeed {
   readonly path: string;
@@ -109,7 +110,7 @@ export class MarketFeed {
 
   /** One command's events from the core, in sequence order. */
   ingest(batch: CommandEvents): void {
-    if (this.options.stampIngestTime) this.oldestIngestMs ??= hrNowMs();
+    if (this.options.ingestClock) this.oldestIngestMs ??= this.options.ingestClock();
     this.market.apply(batch);
     const messages = this.accounts.apply(batch, (account) => this.byAccount.has(account));
     for (const message of messages) this.sendPrivate(message);
