@@ -173,6 +173,9 @@ async function phase(subscribers: number, seconds: number) {
     heap_floors_per_10s_mb: floorsPer10s(heap),
     /** The feed process's CPU (user + system) per second of wall time: 1 = one whole core. */
     feed_cpu: round((cpu.user + cpu.system) / 1e6 / elapsed),
+    /** The feed's CPU per message delivered, JS (user) and kernel (system): independent of its CPU share. */
+    user_us_per_message: round(cpu.user / result.messages),
+    system_us_per_message: round(cpu.system / result.messages),
     load_avg_1m: round(loadavg()[0] ?? 0),
   };
   console.log(JSON.stringify(stats));
@@ -201,6 +204,8 @@ console.log(
     rss_max_mb: large.rss_max_mb,
     subs5000_heap_growth_mb: large.heap_growth_mb,
     feed_cpu: small.feed_cpu,
+    user_us_per_message: small.user_us_per_message,
+    system_us_per_message: small.system_us_per_message,
     subs5000_feed_cpu: large.feed_cpu,
     load_avg_1m: large.load_avg_1m,
   }),

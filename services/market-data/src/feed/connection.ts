@@ -2,7 +2,9 @@
 // bounded send queue. Sending never waits: a message that would take the socket's queue
 // (ws.bufferedAmount) past the limit cuts the client off instead, so a slow reader can never
 // slow the fan-out to everyone else.
+import type { Socket } from "node:net";
 import { WebSocket } from "ws";
+import { encodeFrame, type Frame } from "./frames.ts";
 
 export interface ConnectionLimits {
   readonly sendQueueBytesMax: number;
@@ -11,6 +13,16 @@ export interface ConnectionLimits {
 
 /** Close code sent with resync_required (4000-4999 are for applications). */
 export const resyncCloseCode = 4001;
+
+/**
+ * The socket under a ws connection (ws keeps it private). Writing pre-framed bytes to it directly
+ * is safe while ws queues nothing of its own: no extension negotiated (no compression) and no
+ * blobs, which this feed never sends. Otherwise undefined, and frames go through ws.send.
+ */
+function rawSocket(ws: WebSocket): Socket | undefined {
+  if (ws.extensions !== "") return undefined;
+  return (ws as unknown as { _socket?: Socket })._socket;
+}
 
 export class FeedConnection {
   /** channel key → pattern → parsed segments. */
@@ -22,12 +34,15 @@ export class FeedConnection {
   cutOff = false;
   /** Messages this connection was sent (for stats and tests). */
   sent = 0;
+  private readonly socket: Socket | undefined;
 
   constructor(
     readonly ws: WebSocket,
     private readonly limits: ConnectionLimits,
     private readonly onCutOff: (connection: FeedConnection) => void,
-  ) {}
+  ) {
+    this.socket = rawSocket(ws);
+  }
 
   subscriptionCount(): number {
     let n = 0;
@@ -35,20 +50,23 @@ export class FeedConnection {
     return n;
   }
 
-  /** Sends a pre-serialised message (text frame); false if the client is gone or was cut off. */
-  send(frame: Buffer): boolean {
+  /** Sends a message framed once for everyone; false if the client is gone or was cut off. */
+  send(frame: Frame): boolean {
     if (this.cutOff || this.ws.readyState !== WebSocket.OPEN) return false;
-    if (this.ws.bufferedAmount + frame.length > this.limits.sendQueueBytesMax) {
+    const socket = this.socket;
+    const queued = socket ? socket.writableLength : this.ws.bufferedAmount;
+    if (queued + frame.wire.length > this.limits.sendQueueBytesMax) {
       this.cutOffSlowConsumer();
       return false;
     }
-    this.ws.send(frame, { binary: false });
+    if (socket) socket.write(frame.wire);
+    else this.ws.send(frame.text, { binary: false });
     this.sent++;
     return true;
   }
 
   sendJson(message: unknown): boolean {
-    return this.send(Buffer.from(JSON.stringify(message)));
+    return this.send(encodeFrame(message));
   }
 
   /**

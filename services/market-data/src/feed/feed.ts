@@ -21,6 +21,7 @@ import {
   wireLevels,
 } from "../views.ts";
 import { FeedConnection } from "./connection.ts";
+import { encodeFrame, type Frame } from "./frames.ts";
 import { matches, PatternError, parsePattern } from "./patterns.ts";
 import { channelKey, type FeedRequest, feedRequestSchema, type SubscribeRequest } from "./requests.ts";
 
@@ -52,7 +53,6 @@ export interface FeedStats {
   framesPublished: number;
 }
 
-const encode = (message: unknown): Buffer => Buffer.from(JSON.stringify(message));
 function addTo<K, V>(map: Map<K, Set<V>>, key: K, value: V): void {
   const set = map.get(key);
   if (set) set.add(value);
@@ -72,7 +72,7 @@ export class MarketFeed {
   private readonly resolved = new Map<string, FeedConnection[]>();
   private readonly byAccount = new Map<string, Set<FeedConnection>>();
   private readonly lastTickerKey = new Map<string, string>();
-  private readonly indexValues = new Map<string, Buffer>();
+  private readonly indexValues = new Map<string, Frame>();
   private readonly verifier: RequestVerifier;
   private readonly heartbeat: NodeJS.Timeout;
   private readonly clock: () => number;
@@ -119,7 +119,7 @@ export class MarketFeed {
 
   /** An index value (from @ghx/index) for the `index` channel; key is CLASS.ZONE. */
   publishIndex(key: string, value: Record<string, unknown>): void {
-    const frame = encode({ type: "update", channel: "index", key, ...value });
+    const frame = encodeFrame({ type: "update", channel: "index", key, ...value });
     this.indexValues.set(key, frame);
     for (const connection of this.subscribers("index", key)) connection.send(frame);
   }
@@ -164,7 +164,7 @@ export class MarketFeed {
       checksum: topChecksum(product),
     };
     if (this.oldestIngestMs !== undefined) message.ingestMs = this.oldestIngestMs;
-    const frame = encode(message);
+    const frame = encodeFrame(message);
     this.stats.framesPublished++;
     for (const connection of this.subscribers("book", symbol)) {
       if (connection.bookSynced.has(symbol)) connection.send(frame);
@@ -176,7 +176,7 @@ export class MarketFeed {
     const symbol = product.spec.symbol;
     const trades = product.pendingTrades;
     product.pendingTrades = [];
-    const frame = encode({
+    const frame = encodeFrame({
       type: "update",
       channel: "trades",
       symbol,
@@ -186,7 +186,7 @@ export class MarketFeed {
     for (const interval of ["1m", "5m", "1h", "1d"] as const) {
       const subscribers = this.subscribers(`candles.${interval}`, symbol);
       if (subscribers.length === 0) continue;
-      const candleFrame = encode({
+      const candleFrame = encodeFrame({
         type: "update",
         channel: "candles",
         ...candlesView(product, interval, 1),
@@ -205,20 +205,24 @@ export class MarketFeed {
     const key = `${bid?.price}:${bid?.qty}:${ask?.price}:${ask?.qty}:${product.lastTradeId}:${product.state}`;
     if (this.lastTickerKey.get(symbol) === key) return;
     this.lastTickerKey.set(symbol, key);
-    const frame = encode({ type: "update", channel: "ticker", ...tickerView(product, this.market.lastTs) });
+    const frame = encodeFrame({
+      type: "update",
+      channel: "ticker",
+      ...tickerView(product, this.market.lastTs),
+    });
     for (const connection of subscribers) connection.send(frame);
   }
 
   private publishStatus(product: ProductMarket): void {
     product.statusChanged = false;
-    const frame = encode({ type: "update", channel: "status", ...statusView(product) });
+    const frame = encodeFrame({ type: "update", channel: "status", ...statusView(product) });
     for (const connection of this.subscribers("status", product.spec.symbol)) connection.send(frame);
   }
 
   private sendPrivate(message: PrivateMessage): void {
     const connections = this.byAccount.get(message.account);
     if (!connections) return;
-    const frame = encode({ channel: "private", ...message });
+    const frame = encodeFrame({ channel: "private", ...message });
     for (const connection of connections) connection.send(frame);
   }
 
