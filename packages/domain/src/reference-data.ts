@@ -5,6 +5,7 @@ import { z } from "zod";
 import { DomainError } from "./errors.ts";
 import { feeBpsMax, feeBpsMin, lotsMax } from "./limits.ts";
 import { unsignedDecimalPattern } from "./price.ts";
+import { currencySchema as currencyCodeSchema } from "./schemas/core-common.ts";
 import { type ProductKind, productKindSchema } from "./schemas/core-products.ts";
 import { issuePath } from "./schemas/problem.ts";
 
@@ -38,11 +39,11 @@ const deliveryZoneSchema = z.strictObject({
   name: z.string().min(1),
   country: z.string().regex(/^[A-Z]{2}$/, "must be an ISO 3166-1 alpha-2 code"),
   timeZone: timeZoneSchema,
-  currency: z.string().regex(/^[A-Z]{3}$/, "must be an ISO 4217 code"),
+  currency: currencyCodeSchema,
 });
 
-const currencySchema = z.strictObject({
-  code: z.string().regex(/^[A-Z]{3}$/, "must be an ISO 4217 code"),
+const currencyEntrySchema = z.strictObject({
+  code: currencyCodeSchema,
   name: z.string().min(1),
   decimals: z.int().min(0).max(8),
 });
@@ -93,7 +94,7 @@ const files = {
   },
   currencies: {
     file: "currencies.json",
-    schema: z.strictObject({ version: versionSchema, currencies: z.array(currencySchema).min(1) }),
+    schema: z.strictObject({ version: versionSchema, currencies: z.array(currencyEntrySchema).min(1) }),
   },
   productSpecs: {
     file: "product-specs.json",
@@ -113,7 +114,7 @@ type FileContent<K extends FileKey> = z.infer<(typeof files)[K]["schema"]>;
 
 export type AcceleratorClass = z.infer<typeof acceleratorClassSchema>;
 export type DeliveryZone = z.infer<typeof deliveryZoneSchema>;
-export type Currency = z.infer<typeof currencySchema>;
+export type Currency = z.infer<typeof currencyEntrySchema>;
 
 /** Price collar around a reference price, in integer units: basis points or ticks. */
 export type PriceBand =

@@ -1,3 +1,5 @@
+import { z } from "zod";
+
 // The stable reject codes of GHX. Clients key on the string; the number orders them by the stage
 // that produces them (as in exchange-core): 1xxx validation, 2xxx risk, 3xxx matching,
 // 4xxx accounts and auth, 5xxx market state, 9xxx system. Never renumber or reuse a code.
@@ -60,6 +62,7 @@ export const rejectCodes = {
 export type RejectCode = keyof typeof rejectCodes;
 
 export const rejectCodeList = Object.keys(rejectCodes) as RejectCode[];
+export const rejectCodeSchema = z.enum(rejectCodeList);
 
 export function isRejectCode(value: string): value is RejectCode {
   return Object.hasOwn(rejectCodes, value);

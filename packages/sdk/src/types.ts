@@ -3,13 +3,13 @@
 // account (always the signing key's) and, when omitted, the client order id. Results mirror the
 // gateway's JSON views: prices and amounts stay decimal strings, quantities are integer lots.
 import type {
-  amendOrderDataSchema,
+  amendOrderRequestSchema,
   apiKeyScopeSchema,
   Capability,
-  cancelOrderDataSchema,
-  massCancelDataSchema,
-  placeOrderDataSchema,
-  replaceOrderDataSchema,
+  cancelOrderRequestSchema,
+  massCancelRequestSchema,
+  placeOrderRequestSchema,
+  replaceOrderRequestSchema,
   Side,
   TradingState,
 } from "@ghx/domain";
@@ -23,20 +23,20 @@ type Optional<T, K extends keyof T> = Omit<T, K> & Partial<Pick<T, K>>;
 
 /** A limit or market order; `clientOrderId` is generated when omitted. */
 export type PlaceOrderRequest = DistributiveOmit<
-  z.input<typeof placeOrderDataSchema>,
+  z.input<typeof placeOrderRequestSchema>,
   "accountId" | "clientOrderId"
 > & {
   readonly clientOrderId?: string;
 };
 /** Names one open order: `symbol` plus exactly one of `orderId` / `clientOrderId`. */
-export type OrderTarget = Omit<z.input<typeof cancelOrderDataSchema>, "accountId">;
+export type OrderTarget = Omit<z.input<typeof cancelOrderRequestSchema>, "accountId">;
 /** The order keeps its client order id; `newClientOrderId` is filled in with it when omitted. */
 export type ReplaceOrderRequest = Optional<
-  Omit<z.input<typeof replaceOrderDataSchema>, "accountId">,
+  Omit<z.input<typeof replaceOrderRequestSchema>, "accountId">,
   "newClientOrderId"
 >;
-export type AmendOrderRequest = Omit<z.input<typeof amendOrderDataSchema>, "accountId">;
-export type MassCancelRequest = Omit<z.input<typeof massCancelDataSchema>, "accountId">;
+export type AmendOrderRequest = Omit<z.input<typeof amendOrderRequestSchema>, "accountId">;
+export type MassCancelRequest = Omit<z.input<typeof massCancelRequestSchema>, "accountId">;
 
 export type OrderStatus = "new" | "partially_filled" | "filled" | "cancelled" | "expired" | "rejected";
 

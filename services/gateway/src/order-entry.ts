@@ -3,20 +3,21 @@
 // acknowledgement or a problem. An account can only ever name itself: the account id comes from
 // the authenticated key, never from the body.
 import type { SubmitResult } from "@ghx/core-service";
-import { type CoreCommand, zodErrorToProblem } from "@ghx/domain";
+import {
+  amendOrderRequestSchema,
+  type CoreCommand,
+  cancelOrderRequestSchema,
+  massCancelRequestSchema,
+  placeOrderRequestSchema,
+  replaceOrderRequestSchema,
+  zodErrorToProblem,
+} from "@ghx/domain";
 import type { z } from "zod";
 import type { CorePort } from "./core-port.ts";
 import type { Market } from "./market.ts";
 import type { GatewayMetrics } from "./metrics.ts";
 import { ApiProblem, type Problem, type ProblemCode, validationProblem } from "./problem.ts";
-import {
-  amendOrderBodySchema,
-  cancelOrderBodySchema,
-  massCancelQuerySchema,
-  type orderAckSchema,
-  placeOrderBodySchema,
-  replaceOrderBodySchema,
-} from "./schemas.ts";
+import type { orderAckSchema } from "./schemas.ts";
 
 export type OrderAck = z.infer<typeof orderAckSchema>;
 export type BatchResult = { ok: true; result: OrderAck } | { ok: false; problem: Problem };
@@ -108,7 +109,7 @@ export class OrderEntry {
   ) {}
 
   async place(accountId: string, input: unknown, commandId: string, prefix = ""): Promise<OrderAck> {
-    const data = parseOwned(placeOrderBodySchema, input, accountId, prefix);
+    const data = parseOwned(placeOrderRequestSchema, input, accountId, prefix);
     const command: CoreCommand = {
       type: "PlaceOrder",
       commandId,
@@ -143,7 +144,7 @@ export class OrderEntry {
   }
 
   /** Limit orders carry their price; a market order with a collar is an IOC/FOK limit at it. */
-  private pricing(data: z.infer<typeof placeOrderBodySchema>, prefix: string) {
+  private pricing(data: z.infer<typeof placeOrderRequestSchema>, prefix: string) {
     if (data.orderType === "limit") {
       return {
         orderType: "limit" as const,
@@ -171,12 +172,12 @@ export class OrderEntry {
 
   /** WS form: the domain's cancel schema (symbol and one of orderId / clientOrderId). */
   cancelFromWire(accountId: string, input: unknown, commandId: string, prefix = ""): Promise<OrderAck> {
-    const data = parseOwned(cancelOrderBodySchema, input, accountId, prefix);
+    const data = parseOwned(cancelOrderRequestSchema, input, accountId, prefix);
     return this.cancel(accountId, targetOf(data, prefix), commandId, prefix);
   }
 
   async replace(accountId: string, input: unknown, commandId: string, prefix = ""): Promise<OrderAck> {
-    const data = parseOwned(replaceOrderBodySchema, input, accountId, prefix);
+    const data = parseOwned(replaceOrderRequestSchema, input, accountId, prefix);
     const price = this.market.priceToTicks(data.symbol, data.price, `${prefix}price`);
     const target = targetOf(data, prefix);
     await this.checkClientOrderIdKept(accountId, target, data.newClientOrderId, prefix);
@@ -214,7 +215,7 @@ export class OrderEntry {
   }
 
   async amend(accountId: string, input: unknown, commandId: string, prefix = ""): Promise<OrderAck> {
-    const data = parseOwned(amendOrderBodySchema, input, accountId, prefix);
+    const data = parseOwned(amendOrderRequestSchema, input, accountId, prefix);
     const command: CoreCommand = {
       type: "AmendOrder",
       commandId,
@@ -230,7 +231,7 @@ export class OrderEntry {
    * MassCancel knows no side, so a side filter cancels the matching orders one by one.
    */
   async massCancel(accountId: string, input: unknown, commandId: string, prefix = ""): Promise<OrderAck> {
-    const data = parseOwned(massCancelQuerySchema, input, accountId, prefix);
+    const data = parseOwned(massCancelRequestSchema, input, accountId, prefix);
     if (data.side === undefined) {
       const command: CoreCommand = {
         type: "MassCancel",

@@ -2,19 +2,14 @@
 // bodies are the domain's edge schemas (decimal price strings); the rest is composed from the
 // domain's field schemas. The same schemas validate requests and generate the OpenAPI document.
 import {
-  amendOrderDataSchema,
   apiKeyScopeSchema,
-  cancelOrderDataSchema,
   capabilitySchema,
   coreIdSchema,
   currencySchema,
   epochMsSchema,
   lotsSchema,
-  massCancelDataSchema,
-  placeOrderDataSchema,
   priceStringSchema,
   publicKeySchema,
-  replaceOrderDataSchema,
   sideSchema,
   symbolSchema,
   tradingStateSchema,
@@ -28,13 +23,6 @@ const amountSchema = priceStringSchema.describe("decimal string, e.g. 125.50");
 export const orderIdParamSchema = z.string().regex(/^[1-9]\d{0,15}$/, "must be a decimal order id");
 
 // ---- orders ----
-
-/** POST /v1/orders. `accountId` may be omitted: the gateway fills in the key's account. */
-export const placeOrderBodySchema = placeOrderDataSchema;
-export const replaceOrderBodySchema = replaceOrderDataSchema;
-export const amendOrderBodySchema = amendOrderDataSchema;
-export const cancelOrderBodySchema = cancelOrderDataSchema;
-export const massCancelQuerySchema = massCancelDataSchema;
 
 /** POST /v1/orders/batch: up to batchCommandsMax orders in one signed request, placed in order. */
 export const placeBatchBodySchema = z.strictObject({

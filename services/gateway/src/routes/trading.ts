@@ -1,4 +1,10 @@
 // Orders, fills, balances, positions: an account's own trading, nothing of anyone else's.
+import {
+  amendOrderRequestSchema,
+  massCancelRequestSchema,
+  placeOrderRequestSchema,
+  replaceOrderRequestSchema,
+} from "@ghx/domain";
 import { z } from "zod";
 import type { GatewayContext } from "../context.ts";
 import { pageLimitDefault } from "../limits.ts";
@@ -6,20 +12,16 @@ import { orderIdFromWire } from "../order-entry.ts";
 import { ApiProblem } from "../problem.ts";
 import { defineRoute } from "../route.ts";
 import {
-  amendOrderBodySchema,
   balanceViewSchema,
   batchResultSchema,
   fillViewSchema,
-  massCancelQuerySchema,
   openOrdersQuerySchema,
   orderAckSchema,
   orderIdParamsSchema,
   orderViewSchema,
   pageQuerySchema,
   placeBatchBodySchema,
-  placeOrderBodySchema,
   positionViewSchema,
-  replaceOrderBodySchema,
 } from "../schemas.ts";
 import { balanceView, closedOrderView, fillView, openOrderView, positionView } from "../views.ts";
 
@@ -37,7 +39,7 @@ export function tradingRoutes(ctx: GatewayContext): void {
     access: "trade",
     tag: "orders",
     summary: "Place a limit or market order",
-    bodyDoc: placeOrderBodySchema,
+    bodyDoc: placeOrderRequestSchema,
     success: ack,
     errors: [404, 409, 422],
     idempotent: true,
@@ -76,7 +78,7 @@ export function tradingRoutes(ctx: GatewayContext): void {
     access: "trade",
     tag: "orders",
     summary: "Mass cancel: every open order, or those of one symbol and/or side",
-    query: massCancelQuerySchema.omit({ accountId: true }),
+    query: massCancelRequestSchema.omit({ accountId: true }),
     success: changed,
     handler: ({ caller, query, commandId }) => orders.massCancel(caller.accountId, query, commandId),
   });
@@ -136,7 +138,7 @@ export function tradingRoutes(ctx: GatewayContext): void {
     access: "trade",
     tag: "orders",
     summary: "Cancel-replace an open order at a new price and quantity (loses priority)",
-    bodyDoc: replaceOrderBodySchema,
+    bodyDoc: replaceOrderRequestSchema,
     success: changed,
     errors: [404, 422],
     idempotent: true,
@@ -149,7 +151,7 @@ export function tradingRoutes(ctx: GatewayContext): void {
     access: "trade",
     tag: "orders",
     summary: "Amend an open order down in quantity (keeps priority)",
-    bodyDoc: amendOrderBodySchema,
+    bodyDoc: amendOrderRequestSchema,
     success: changed,
     errors: [404, 422],
     idempotent: true,
