@@ -22,8 +22,10 @@ export { eventsStream, journalStream } from "./limits.ts";
 export {
   type CommandEvents,
   commandEvents,
+  decodeCommand,
   type EventsRecord,
   eventsRecordType,
+  type JournalCommand,
   type JournalRecord,
   journalRecordType,
 } from "./records.ts";

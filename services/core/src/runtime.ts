@@ -16,7 +16,7 @@ import {
 import { type CoreCommand, type CoreEvent, coreCommandSchema } from "@ghx/domain";
 import type { EventStore } from "@ghx/eventstore";
 import { batchCommandsMax, eventsStream, journalStream, pendingCommandsMax } from "./limits.ts";
-import { type EventsRecord, eventsRecordType, type JournalRecord, journalRecordType } from "./records.ts";
+import { type EventsRecord, eventsRecordType, journalRecord, journalRecordType } from "./records.ts";
 import type { Recovered } from "./replay.ts";
 import type { SnapshotDirectory } from "./snapshots.ts";
 
@@ -190,7 +190,7 @@ export class CoreRuntime {
   }
 
   private async commit(batch: Batch, snapshot: (() => Promise<void>) | undefined): Promise<void> {
-    const record: JournalRecord = { first: batch.first, ts: batch.ts, commands: batch.commands };
+    const record = journalRecord(batch.first, batch.ts, batch.commands);
     try {
       await this.options.store.append(journalStream, [{ type: journalRecordType, data: record }], {
         expectedRevision: this.journalRevision < 0 ? "no_stream" : BigInt(this.journalRevision),

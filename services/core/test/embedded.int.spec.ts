@@ -10,7 +10,7 @@ import {
   journalStream,
   startEmbeddedCore,
 } from "../src/index.ts";
-import { marketSetup, order } from "./fixtures.ts";
+import { journaledCommandIds, marketSetup, order } from "./fixtures.ts";
 
 let dataDir: string;
 beforeEach(async () => {
@@ -20,13 +20,10 @@ afterEach(async () => {
   await rm(dataDir, { recursive: true, force: true });
 });
 
-async function journaledCommandIds(): Promise<string[]> {
+async function journaledIds(): Promise<string[]> {
   const store = await openFileEventStore(join(dataDir, "events"));
   try {
-    const records = await store.readStream(journalStream);
-    return records.flatMap((r) =>
-      (r.data as { commands: { commandId: string }[] }).commands.map((c) => c.commandId),
-    );
+    return await journaledCommandIds(store);
   } finally {
     await store.close();
   }
@@ -45,7 +42,7 @@ describe("embedded core over the file store", () => {
     const hash = core.stateHash();
     await core.close();
 
-    const journaled = await journaledCommandIds();
+    const journaled = await journaledIds();
     expect(journaled).toEqual([...marketSetup().map((c) => c.commandId), ...burst.map((c) => c.commandId)]);
 
     const again = await startEmbeddedCore({ dataDir });

@@ -1,5 +1,7 @@
 // Commands for the runtime tests: a small market of providers and buyers.
 import type { CoreCommand } from "@ghx/domain";
+import type { EventStore } from "@ghx/eventstore";
+import { decodeCommand, type JournalRecord, journalStream } from "../src/index.ts";
 
 const hourMs = 3_600_000;
 export const deliveryFrom = Date.UTC(2026, 10, 24, 14);
@@ -75,3 +77,9 @@ export const order = (
   qty,
   tif: "GTC",
 });
+
+/** The command ids in the journal, in order. */
+export const journaledCommandIds = async (store: EventStore): Promise<string[]> =>
+  (await store.readStream(journalStream)).flatMap((r) =>
+    (r.data as JournalRecord).commands.map((c) => decodeCommand(c).commandId),
+  );

@@ -8,15 +8,9 @@ import { stateHash } from "@ghx/core";
 import { type EventStore, openJetStreamEventStore, WrongExpectedRevision } from "@ghx/eventstore";
 import { type NatsServers, natsAvailable, startNatsServer } from "@ghx/testkit";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import {
-  type CoreRuntime,
-  CoreStandby,
-  coreBusClient,
-  journalStream,
-  startCoreRuntime,
-} from "../src/index.ts";
+import { type CoreRuntime, CoreStandby, coreBusClient, startCoreRuntime } from "../src/index.ts";
 import { startCoreChild } from "./child.ts";
-import { marketSetup, order } from "./fixtures.ts";
+import { journaledCommandIds, marketSetup, order } from "./fixtures.ts";
 
 describe.skipIf(!natsAvailable())("core over JetStream", () => {
   let nats: NatsServers;
@@ -44,11 +38,6 @@ describe.skipIf(!natsAvailable())("core over JetStream", () => {
     return { runtime: await startCoreRuntime({ dataDir, store }), store };
   }
 
-  const journaledIds = async (store: EventStore) =>
-    (await store.readStream(journalStream)).flatMap((r) =>
-      (r.data as { commands: { commandId: string }[] }).commands.map((c) => c.commandId),
-    );
-
   it("acks only what the journal holds; a hot standby follows, takes over and fences out the old primary", async () => {
     const { runtime: primary, store } = await start();
     for (const command of marketSetup()) await primary.submit(command);
@@ -56,7 +45,7 @@ describe.skipIf(!natsAvailable())("core over JetStream", () => {
       Array.from({ length: 50 }, (_, i) => primary.submit(order(`js${i}`, "b", "buy", 500 + i, 1))),
     );
     expect(acked.every((r) => r.outcome.status === "accepted")).toBe(true);
-    const ids = await journaledIds(store);
+    const ids = await journaledCommandIds(store);
     for (let i = 0; i < 50; i++) expect(ids).toContain(`js${i}`);
 
     // A hot standby follows the same journal while the primary keeps going...
@@ -78,9 +67,9 @@ describe.skipIf(!natsAvailable())("core over JetStream", () => {
       WrongExpectedRevision,
     );
     expect(primary.failed).toBeInstanceOf(WrongExpectedRevision);
-    expect(await journaledIds(store)).not.toContain("zombie");
+    expect(await journaledCommandIds(store)).not.toContain("zombie");
     await standby.close();
-    expect(await journaledIds(store)).toContain("after-failover");
+    expect(await journaledCommandIds(store)).toContain("after-failover");
   });
 
   it("runs as its own process: commands by bus request/reply, journal and events in JetStream", async () => {

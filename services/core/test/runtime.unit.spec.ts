@@ -1,9 +1,18 @@
 // The runtime over a memory store whose appends we hold back: acks wait for the journal, commands
 // arriving during an append form the next group commit, and a failed append acks nothing.
+import type { CoreCommand } from "@ghx/domain";
 import type { AppendOptions, EventData, EventStore } from "@ghx/eventstore";
 import { createMemoryEventStore } from "@ghx/eventstore";
 import { describe, expect, it } from "vitest";
-import { CoreRuntime, journalStream, recover, type SubmitResult } from "../src/index.ts";
+import {
+  CoreRuntime,
+  decodeCommand,
+  type JournalRecord,
+  journalStream,
+  recover,
+  type SubmitResult,
+} from "../src/index.ts";
+import { journalRecord } from "../src/records.ts";
 import { marketSetup, order } from "./fixtures.ts";
 
 /** A store whose journal appends wait until released (or fail when told to). */
@@ -85,5 +94,44 @@ describe("journal before ack, group commit", () => {
     const result = await core.submit({ type: "PlaceOrder", commandId: "x" });
     expect(result.outcome).toMatchObject({ status: "rejected", code: "INVALID_COMMAND" });
     expect(journalAppends).toEqual([]);
+  });
+});
+
+describe("journal encoding", () => {
+  const commands: CoreCommand[] = [
+    ...marketSetup(),
+    order("o1", "b", "buy", 500, 1),
+    {
+      type: "PlaceOrder",
+      commandId: "o2",
+      accountId: "b",
+      clientOrderId: "o2",
+      symbol: "X",
+      side: "sell",
+      orderType: "market",
+      qty: 2,
+      tif: "GTD",
+      expiry: 9e12,
+      postOnly: true,
+      stpMode: "decrement",
+    },
+    { type: "CancelOrder", commandId: "c1", accountId: "b", orderId: 7 },
+    { type: "AmendOrder", commandId: "c2", accountId: "b", clientOrderId: "o1", qty: 1 },
+    { type: "ReplaceOrder", commandId: "c3", accountId: "b", orderId: 8, price: 505, qty: 3 },
+  ];
+
+  it("decodes every command to what was submitted, through JSON", () => {
+    const stored = JSON.parse(JSON.stringify(journalRecord(1, [], commands))) as JournalRecord;
+    const decoded = stored.commands.map(decodeCommand);
+    // Absent optional fields come back as undefined, which toEqual treats as absent.
+    expect(decoded).toEqual(commands);
+    expect(decoded.map((c) => Object.entries(c).filter(([, v]) => v !== undefined))).toEqual(
+      commands.map((c) => Object.entries(c)),
+    );
+  });
+
+  it("writes order commands as tuples and the others as objects", () => {
+    const { commands: encoded } = journalRecord(1, [], commands);
+    expect(encoded.map(Array.isArray)).toEqual(commands.map((c) => c.type.endsWith("Order")));
   });
 });
