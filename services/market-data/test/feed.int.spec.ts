@@ -126,4 +126,37 @@ describe("public feed", () => {
     expect(slow.messages.at(-1)).toMatchObject({ type: "resync_required", reason: "slow_consumer" });
     expect(slow.closeCode).toBe(resyncCloseCode);
   });
+
+  it("sends heartbeats with the seq of every book the client holds, after that seq's update", async () => {
+    const { market, url } = await start({ heartbeatIntervalMs: 20 });
+    const client = await FeedClient.connect(url);
+    const book = await FeedClient.connect(url);
+    clients.push(client, book);
+    // Two channels: its update and heartbeat may share a socket write; the plain client's not.
+    client.send({ op: "subscribe", channel: "book", symbols: [symbols[0]] });
+    client.send({ op: "subscribe", channel: "trades", symbols: [symbols[0]] });
+    book.send({ op: "subscribe", channel: "book", symbols: [symbols[1]] });
+    await drive(market, 3_000, 8);
+    const heartbeats = (c: FeedClient) => c.messages.filter((m) => m.type === "heartbeat");
+    await client.until(
+      () => heartbeats(client).length >= 5 && heartbeats(book).length >= 5,
+      5_000,
+      "heartbeats",
+    );
+    for (const [c, symbol] of [
+      [client, symbols[0]!],
+      [book, symbols[1]!],
+    ] as const) {
+      let lastSeq: number | undefined;
+      let checked = 0;
+      for (const message of c.messages) {
+        if (message.channel === "book") lastSeq = message.seq as number;
+        if (message.type !== "heartbeat") continue;
+        expect(message.seqs).toEqual({ [symbol]: lastSeq });
+        checked++;
+      }
+      expect(checked).toBeGreaterThanOrEqual(5);
+      expect(lastSeq).toBeGreaterThan(1);
+    }
+  });
 });

@@ -35,6 +35,7 @@ export class FeedConnection {
   /** Messages this connection was sent (for stats and tests). */
   sent = 0;
   private readonly socket: Socket | undefined;
+  private held = false;
 
   constructor(
     readonly ws: WebSocket,
@@ -42,6 +43,13 @@ export class FeedConnection {
     private readonly onCutOff: (connection: FeedConnection) => void,
   ) {
     this.socket = rawSocket(ws);
+  }
+
+  /** Equal for connections holding the same books (in the same order): they share a heartbeat. */
+  bookSyncedKey(): string {
+    let key = "";
+    for (const symbol of this.bookSynced) key += `${symbol}\n`;
+    return key;
   }
 
   subscriptionCount(): number {
@@ -63,6 +71,23 @@ export class FeedConnection {
     else this.ws.send(frame.text, { binary: false });
     this.sent++;
     return true;
+  }
+
+  /**
+   * Holds this connection's writes (socket cork) until release(): everything a flush sends it
+   * (an update per channel, a heartbeat) leaves in one write. True if it was not held before.
+   */
+  hold(): boolean {
+    if (this.held || !this.socket) return false;
+    this.held = true;
+    this.socket.cork();
+    return true;
+  }
+
+  release(): void {
+    if (!this.held) return;
+    this.held = false;
+    this.socket?.uncork();
   }
 
   sendJson(message: unknown): boolean {

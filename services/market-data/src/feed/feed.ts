@@ -77,6 +77,9 @@ export class MarketFeed {
   private readonly heartbeat: NodeJS.Timeout;
   private readonly clock: () => number;
   private flushScheduled = false;
+  /** Connections whose writes this flush holds (one socket write each when it ends). */
+  private readonly held: FeedConnection[] = [];
+  private heartbeatDue = false;
   private lastFlushMs = 0;
   private oldestIngestMs: number | undefined;
 
@@ -99,10 +102,11 @@ export class MarketFeed {
         );
       },
     });
-    this.heartbeat = setInterval(
-      () => this.sendHeartbeats(),
-      options.heartbeatIntervalMs ?? limits.heartbeatIntervalMs,
-    );
+    // Heartbeats go out with the next flush, in the same socket write as its updates.
+    this.heartbeat = setInterval(() => {
+      this.heartbeatDue = true;
+      if (!this.flushScheduled) this.scheduleFlush();
+    }, options.heartbeatIntervalMs ?? limits.heartbeatIntervalMs);
     this.heartbeat.unref();
   }
 
@@ -147,6 +151,22 @@ export class MarketFeed {
     }
     this.market.dirty.clear();
     this.oldestIngestMs = undefined;
+    if (this.heartbeatDue) this.sendHeartbeats();
+    this.heartbeatDue = false;
+    for (const connection of this.held) connection.release();
+    this.held.length = 0;
+  }
+
+  /**
+   * A flush's send. A connection that may get more than one message in this flush (a heartbeat
+   * is due, or it subscribes to several channels) has its writes held until the flush ends, so
+   * they leave in one socket write; a single message is written at once.
+   */
+  private deliver(connection: FeedConnection, frame: Frame): void {
+    if ((this.heartbeatDue || connection.subscriptions.size > 1) && connection.hold()) {
+      this.held.push(connection);
+    }
+    connection.send(frame);
   }
 
   private publishBook(product: ProductMarket): void {
@@ -167,7 +187,7 @@ export class MarketFeed {
     const frame = encodeFrame(message);
     this.stats.framesPublished++;
     for (const connection of this.subscribers("book", symbol)) {
-      if (connection.bookSynced.has(symbol)) connection.send(frame);
+      if (connection.bookSynced.has(symbol)) this.deliver(connection, frame);
       else this.sendBookSnapshot(connection, product);
     }
   }
@@ -182,7 +202,7 @@ export class MarketFeed {
       symbol,
       trades: trades.map((t) => tradeView(product.format, t)),
     });
-    for (const connection of this.subscribers("trades", symbol)) connection.send(frame);
+    for (const connection of this.subscribers("trades", symbol)) this.deliver(connection, frame);
     for (const interval of ["1m", "5m", "1h", "1d"] as const) {
       const subscribers = this.subscribers(`candles.${interval}`, symbol);
       if (subscribers.length === 0) continue;
@@ -191,7 +211,7 @@ export class MarketFeed {
         channel: "candles",
         ...candlesView(product, interval, 1),
       });
-      for (const connection of subscribers) connection.send(candleFrame);
+      for (const connection of subscribers) this.deliver(connection, candleFrame);
     }
   }
 
@@ -210,13 +230,13 @@ export class MarketFeed {
       channel: "ticker",
       ...tickerView(product, this.market.lastTs),
     });
-    for (const connection of subscribers) connection.send(frame);
+    for (const connection of subscribers) this.deliver(connection, frame);
   }
 
   private publishStatus(product: ProductMarket): void {
     product.statusChanged = false;
     const frame = encodeFrame({ type: "update", channel: "status", ...statusView(product) });
-    for (const connection of this.subscribers("status", product.spec.symbol)) connection.send(frame);
+    for (const connection of this.subscribers("status", product.spec.symbol)) this.deliver(connection, frame);
   }
 
   private sendPrivate(message: PrivateMessage): void {
@@ -251,15 +271,37 @@ export class MarketFeed {
     connection.sendJson({ type: "snapshot", channel: "book", ...bookView(product, depth) });
   }
 
+  /**
+   * Every connection's heartbeat, during a flush. Connections that hold the same products and no
+   * login get the same message: it is built and framed once per distinct set.
+   */
   private sendHeartbeats(): void {
     const ts = this.clock();
+    const shared = new Map<string, Frame>();
     for (const connection of this.connections) {
-      const seqs: Record<string, number> = {};
-      for (const symbol of connection.bookSynced) seqs[symbol] = this.market.product(symbol)?.bookSeq ?? 0;
-      const message: Record<string, unknown> = { type: "heartbeat", ts, seqs };
-      if (connection.account !== undefined) message.privateSeq = this.accounts.seq(connection.account);
-      connection.sendJson(message);
+      if (connection.account !== undefined) {
+        const privateSeq = this.accounts.seq(connection.account);
+        this.deliver(
+          connection,
+          encodeFrame({ type: "heartbeat", ts, seqs: this.seqsOf(connection), privateSeq }),
+        );
+        continue;
+      }
+      const key = connection.bookSyncedKey();
+      let frame = shared.get(key);
+      if (!frame) {
+        frame = encodeFrame({ type: "heartbeat", ts, seqs: this.seqsOf(connection) });
+        shared.set(key, frame);
+      }
+      this.deliver(connection, frame);
     }
+  }
+
+  /** The current book seq of every product the connection holds a snapshot of. */
+  private seqsOf(connection: FeedConnection): Record<string, number> {
+    const seqs: Record<string, number> = {};
+    for (const symbol of connection.bookSynced) seqs[symbol] = this.market.product(symbol)?.bookSeq ?? 0;
+    return seqs;
   }
 
   // ---- connections -------------------------------------------------------------------------
