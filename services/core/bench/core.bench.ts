@@ -5,11 +5,15 @@
 //     the saturated rate, where the core keeps up
 //  3. saturated, memory event store (no disk, no fsync) for reference
 //  4. replay of the file journal from zero (recovery without a snapshot): commands/s
+//  5. the core alone (applyCommand over pre-generated commands, no runtime, no journal)
+// Every phase also reports CPU µs per command (process.cpuUsage, all threads): on a shared box
+// neighbours stretch wall time far more than CPU time, so compare runs by CPU time first.
 // Options: --seconds <s per phase> --rate <offered commands/s> --window <outstanding commands>
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
+import { applyCommand, initialState } from "@ghx/core";
 import type { CoreCommand } from "@ghx/domain";
 import { createMemoryEventStore, type EventStore, openFileEventStore } from "@ghx/eventstore";
 import hdr from "hdr-histogram-js";
@@ -53,13 +57,22 @@ async function setup(core: CoreRuntime, commands: CoreCommand[]): Promise<void> 
   await Promise.all(commands.map((c) => core.submit(c)));
 }
 
+/** CPU time (user + system, every thread of the process) since `since`, in µs. */
+const cpuMicros = (since: NodeJS.CpuUsage): number => {
+  const used = process.cpuUsage(since);
+  return used.user + used.system;
+};
+
+const perCommand = (micros: number, commands: number) => Math.round((micros / commands) * 100) / 100;
+
 /** Keeps `windowMax` commands outstanding for `phaseMs`; commands/s acked. */
 async function saturate(
   core: CoreRuntime,
   next: () => CoreCommand,
-): Promise<{ opsPerS: number; acked: number }> {
+): Promise<{ opsPerS: number; acked: number; cpuUsPerCommand: number }> {
   let acked = 0;
   let outstanding = 0;
+  const cpu = process.cpuUsage();
   const started = performance.now();
   const deadline = started + phaseMs;
   await new Promise<void>((resolve, reject) => {
@@ -79,7 +92,28 @@ async function saturate(
     };
     pump();
   });
-  return { opsPerS: Math.round(acked / ((performance.now() - started) / 1000)), acked };
+  return {
+    opsPerS: Math.round(acked / ((performance.now() - started) / 1000)),
+    acked,
+    cpuUsPerCommand: perCommand(cpuMicros(cpu), acked),
+  };
+}
+
+/** The core state machine alone over the same workload: wall and CPU µs per command. */
+function applyOnly(commands: number): { usPerCommand: number; cpuUsPerCommand: number } {
+  const workload = mixedWorkload();
+  const state = initialState();
+  let seq = 0;
+  for (const command of workload.setup) applyCommand(state, { seq: ++seq, ts: 0, command });
+  const stream = Array.from({ length: commands }, workload.next);
+  const cpu = process.cpuUsage();
+  const started = performance.now();
+  for (const command of stream) applyCommand(state, { seq: ++seq, ts: 0, command });
+  const wallMs = performance.now() - started;
+  return {
+    usPerCommand: perCommand(wallMs * 1000, commands),
+    cpuUsPerCommand: perCommand(cpuMicros(cpu), commands),
+  };
 }
 
 /** Open loop: arrivals on a fixed schedule regardless of acks; latency from the intended time. */
@@ -143,7 +177,9 @@ async function main(): Promise<void> {
     const { saturated, latency, atHalf, commands } = await withCore(fileStore, fileDir, async (core) => {
       await setup(core, workload.setup);
       const saturated = await saturate(core, workload.next);
-      console.log(`file journal (fdatasync), saturated: ${saturated.opsPerS} commands/s`);
+      console.log(
+        `file journal (fdatasync), saturated: ${saturated.opsPerS} commands/s, ${saturated.cpuUsPerCommand} CPU µs/command`,
+      );
       const latency = await openLoop(core, workload.next, offeredRate);
       console.log(`file journal, open loop ${offeredRate}/s: ${JSON.stringify(latency)}`);
       // Latency where the core keeps up: half of what it sustained saturated.
@@ -163,17 +199,24 @@ async function main(): Promise<void> {
     await memoryStore.close();
 
     const replayStore = await openFileEventStore(join(fileDir, "events"));
+    const replayCpu = process.cpuUsage();
     const replayStarted = performance.now();
     const recovered = await recover(replayStore, undefined);
     const replaySeconds = (performance.now() - replayStarted) / 1000;
+    const replayCpuUs = perCommand(cpuMicros(replayCpu), recovered.replayedCommands);
     await replayStore.close();
     const replayPerS = Math.round(recovered.replayedCommands / replaySeconds);
-    console.log(`replay from zero: ${recovered.replayedCommands} commands in ${replaySeconds.toFixed(2)} s`);
+    console.log(
+      `replay from zero: ${recovered.replayedCommands} commands in ${replaySeconds.toFixed(2)} s, ${replayCpuUs} CPU µs/command`,
+    );
     if (recovered.replayedCommands !== commands) throw new Error("replay did not see every command");
+    const core = applyOnly(300_000);
+    console.log(`core alone (applyCommand): ${core.usPerCommand} µs/command, ${core.cpuUsPerCommand} CPU µs`);
     console.log(
       JSON.stringify({
         bench: "core",
         ops_per_s: saturated.opsPerS,
+        cpu_us_per_cmd: saturated.cpuUsPerCommand,
         p50_us: latency.p50_us,
         p99_us: latency.p99_us,
         p999_us: latency.p999_us,
@@ -185,6 +228,9 @@ async function main(): Promise<void> {
         half_load_p999_us: atHalf.p999_us,
         nofsync_ops_per_s: memory.opsPerS,
         replay_cmds_per_s: replayPerS,
+        replay_cpu_us_per_cmd: replayCpuUs,
+        core_apply_us_per_cmd: core.usPerCommand,
+        core_apply_cpu_us_per_cmd: core.cpuUsPerCommand,
         products: 50,
         accounts: 1_000,
         machine_json_mb_per_s: calibration,
