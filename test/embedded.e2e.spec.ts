@@ -33,13 +33,55 @@ describe("embedded exchange (child process)", () => {
     expect(await book.text()).toContain('"19.10"');
   });
 
+  it("publishes the GHX index: a trade in an hourly product, then its gate closure", async () => {
+    const base = exchange.urls[0]!;
+    const operator = Client.fromKeyFile(base, exchange.operatorKeyFile);
+    // An hour a day ahead: listed now, closed by the operator (no scheduler yet) as at gate closure.
+    const hour = Math.floor(Date.now() / 3_600_000) * 3_600_000 + 24 * 3_600_000;
+    const hourly = `H100.WUHU.${new Date(hour).toISOString().slice(0, 13).replace(/[-]/g, "")}`;
+    await operator.ok("POST", "/v1/products", { symbol: hourly, referencePrice: "20.00" });
+    const provider = await operator.createTrader(
+      "ix-provider",
+      "1000.00",
+      ["trade", "read"],
+      ["trade", "provide", "read"],
+    );
+    const buyer = await operator.createTrader("ix-buyer", "1000.00");
+    await provider.ok("POST", "/v1/capacity", {
+      accelerator: "H100",
+      zone: "WUHU",
+      gpus: 4,
+      fromMs: hour,
+      toMs: hour + 3_600_000,
+    });
+    const limit = { symbol: hourly, orderType: "limit", quantityLots: 2 };
+    await provider.ok("POST", "/v1/orders", {
+      ...limit,
+      clientOrderId: "ix-s",
+      side: "sell",
+      price: "21.30",
+    });
+    await buyer.ok("POST", "/v1/orders", { ...limit, clientOrderId: "ix-b", side: "buy", price: "21.30" });
+    const before = await (await fetch(`${base}/v1/index/H100/WUHU`)).json();
+    expect(before).toEqual({ key: "H100.WUHU", values: [] });
+    await operator.ok("PUT", `/v1/products/${hourly}/state`, { state: "gate_closed" });
+    await expect
+      .poll(async () => (await fetch(`${base}/v1/index/H100/WUHU?kind=hourly`)).json())
+      .toMatchObject({
+        key: "H100.WUHU",
+        values: [{ periodStart: hour, value: "21.3000", method: "transactions", currency: "CNY" }],
+      });
+  });
+
   it("keeps everything across a restart (journal replay), with the same operator key", async () => {
     const operator = Client.fromKeyFile(exchange.urls[0]!, exchange.operatorKeyFile);
     const before = await operator.ok("GET", "/v1/products");
+    const indexBefore = await operator.ok("GET", "/v1/index/H100/WUHU");
     await exchange.stop();
     exchange = await startEmbeddedExchange(dataDir);
     const after = Client.fromKeyFile(exchange.urls[0]!, exchange.operatorKeyFile);
     expect(exchange.output.join("\n")).not.toContain("Created the operator account");
     expect(await after.ok("GET", "/v1/products")).toEqual(before);
+    expect(await after.ok("GET", "/v1/index/H100/WUHU")).toEqual(indexBefore);
   });
 });

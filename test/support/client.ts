@@ -67,8 +67,13 @@ export class Client {
   }
 
   /** Operator: a new account with a fresh key pair (the private key never leaves this process). */
-  async createTrader(accountId: string, deposit: string, scopes = ["trade", "read"]): Promise<Client> {
-    await this.ok("POST", "/v1/accounts", { accountId, owner: accountId, capabilities: ["trade", "read"] });
+  async createTrader(
+    accountId: string,
+    deposit: string,
+    scopes = ["trade", "read"],
+    capabilities = ["trade", "read"],
+  ): Promise<Client> {
+    await this.ok("POST", "/v1/accounts", { accountId, owner: accountId, capabilities });
     const pair = generateApiKeyPair();
     const keyId = `${accountId}-key`;
     await this.ok("POST", `/v1/accounts/${accountId}/api-keys`, { keyId, publicKey: pair.publicKey, scopes });

@@ -3,8 +3,10 @@
 //   file event store (dataDir/events) ─► core (journal-before-ack, snapshots in dataDir/snapshots)
 //        │                                  ▲ commands
 //        └─ core-events ─► market-data feed │
+//                       └► index projection ─► feed `index` channel, stream `ghx-index` (durable)
 //                              │            │
-//   fastify :8080 ── gateway REST + WS order entry, market-data REST snapshots + WS feed
+//   fastify :8080 ── gateway REST + WS order entry, market-data REST snapshots + WS feed,
+//                    index history /v1/index/:class/:zone
 //
 // First start creates the operator account and its key file (0600) in the data directory.
 import { mkdirSync } from "node:fs";
@@ -19,7 +21,8 @@ import {
   type GatewayOptions,
   operatorKeyFileName,
 } from "@ghx/gateway";
-import { followCoreEvents, MarketFeed, marketDataPlugin } from "@ghx/market-data";
+import { IndexJournal, IndexProjection, indexPlugin } from "@ghx/index";
+import { type CommandEvents, followCoreEvents, MarketFeed, marketDataPlugin } from "@ghx/market-data";
 
 export interface ExchangeOptions {
   readonly dataDir: string;
@@ -37,6 +40,7 @@ export interface Exchange {
   readonly core: CoreClient;
   readonly gateway: Gateway;
   readonly feed: MarketFeed;
+  readonly index: IndexProjection;
   close(): Promise<void>;
 }
 
@@ -52,8 +56,20 @@ export async function startExchange(options: ExchangeOptions): Promise<Exchange>
     const core = await startEmbeddedCore({ dataDir, store });
     stops.push(() => core.close());
     const feed = new MarketFeed();
-    const following = followFeed(store, feed);
-    stops.push(() => following.stop());
+    const index = new IndexProjection();
+    const indexJournal = await IndexJournal.open(store, (error) =>
+      console.error(`index: publications are no longer journaled: ${error.message}`),
+    );
+    const following = followProjections(store, (command) => {
+      feed.ingest(command);
+      const published = index.apply(command);
+      for (const value of published) feed.publishIndex(value.key, value);
+      indexJournal.append(published);
+    });
+    stops.push(
+      () => indexJournal.flushed(),
+      () => following.stop(),
+    );
     const corePort = embeddedCorePort(core);
     const operatorKeyFile = join(dataDir, operatorKeyFileName);
     const { created } = await ensureOperatorKey(corePort, operatorKeyFile);
@@ -62,6 +78,7 @@ export async function startExchange(options: ExchangeOptions): Promise<Exchange>
       logger: options.logger ?? false,
       mount: async (app) => {
         await app.register(marketDataPlugin, { feed });
+        await app.register(indexPlugin, { index });
       },
       ready: following.caughtUp,
     });
@@ -78,6 +95,7 @@ export async function startExchange(options: ExchangeOptions): Promise<Exchange>
       core,
       gateway,
       feed,
+      index,
       close: stop,
     };
   } catch (error) {
@@ -86,13 +104,13 @@ export async function startExchange(options: ExchangeOptions): Promise<Exchange>
   }
 }
 
-/** The feed replays `core-events` from the start, then follows live; stop() ends it. */
-function followFeed(store: EventStore, feed: MarketFeed) {
+/** Replays `core-events` from the start into `onCommand`, then follows live; stop() ends it. */
+function followProjections(store: EventStore, onCommand: (command: CommandEvents) => void) {
   const abort = new AbortController();
   let caughtUp = false;
   const done = followCoreEvents(store, {
     signal: abort.signal,
-    onCommand: (command) => feed.ingest(command),
+    onCommand,
     onCaughtUp: () => {
       caughtUp = true;
     },

@@ -3,6 +3,8 @@
 //
 //   core events ──► IndexProjection.apply ──► IndexPublished[] ──► feed.publishIndex (index channel)
 //                                                               └─► store stream `ghx-index` (optional)
+
+export { IndexJournal } from "./journal.ts";
 export * from "./methodology.ts";
 export { historyPerKeyMax, IndexProjection } from "./projection.ts";
 export { indexPlugin } from "./routes.ts";
