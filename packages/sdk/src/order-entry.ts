@@ -19,7 +19,7 @@ import type {
 } from "./types.ts";
 
 export const orderEntryPath = "/v1/ws/orders";
-/** The gateway's batch limit: a larger batch is refused as a whole, without correlation ids. */
+/** The gateway's batch limit: a larger batch is refused as a whole (one reject naming its ids). */
 export const orderEntryBatchMax = 100;
 export const requestTimeoutMsDefault = 10_000;
 
@@ -52,7 +52,7 @@ export interface CancelAfterResult {
 export interface OrderEntryEvents {
   /** The cancel_after timer fired and the gateway cancelled the account's open orders. */
   cancel_after_fired: [ack: OrderAck];
-  /** A reject the gateway could not tie to a command (e.g. a rate limit on a whole message). */
+  /** A reject the gateway could not tie to a waiting command (e.g. a message that is not JSON). */
   reject: [error: GhxApiError];
   close: [code: number, reason: string];
 }
@@ -66,6 +66,8 @@ interface Pending {
 interface Reply {
   readonly type: "ack" | "reject" | "event";
   readonly id?: string | null;
+  /** A batch refused as a whole (rate limit, size): the correlation ids of its commands. */
+  readonly ids?: unknown;
   readonly result?: unknown;
   readonly problem?: unknown;
   readonly event?: string;
@@ -215,15 +217,29 @@ export class OrderEntryClient extends EventEmitter<OrderEntryEvents> {
         this.emit("cancel_after_fired", reply.result as OrderAck);
         continue;
       }
-      const pending = typeof reply.id === "string" ? this.pending.get(reply.id) : undefined;
       if (reply.type === "reject") {
-        const error = new GhxApiError(asProblem(reply.problem) ?? unknownProblem);
-        if (pending) this.settle(reply.id as string, pending, () => pending.reject(error));
-        else this.emit("reject", error);
-      } else if (reply.type === "ack" && pending) {
+        this.onReject(reply);
+        continue;
+      }
+      const pending = typeof reply.id === "string" ? this.pending.get(reply.id) : undefined;
+      if (reply.type === "ack" && pending) {
         this.settle(reply.id as string, pending, () => pending.resolve(reply.result));
       }
     }
+  }
+
+  /** Fails every waiting command the reject names (its id, or a refused batch's ids). */
+  private onReject(reply: Reply): void {
+    const error = new GhxApiError(asProblem(reply.problem) ?? unknownProblem);
+    const ids = Array.isArray(reply.ids) ? reply.ids : [reply.id];
+    let matched = false;
+    for (const id of ids) {
+      const pending = typeof id === "string" ? this.pending.get(id) : undefined;
+      if (!pending) continue;
+      matched = true;
+      this.settle(id as string, pending, () => pending.reject(error));
+    }
+    if (!matched) this.emit("reject", error);
   }
 
   private settle(id: string, pending: Pending, action: () => void): void {

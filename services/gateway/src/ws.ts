@@ -33,7 +33,14 @@ export interface OrderEntrySocketDeps extends GatewayContext {
 
 type Reply =
   | { type: "ack"; id: string; op: string; result: OrderAck | Record<string, unknown> }
-  | { type: "reject"; id: string | null; op: string | null; problem: Problem };
+  | {
+      type: "reject";
+      id: string | null;
+      op: string | null;
+      problem: Problem;
+      /** A batch refused as a whole: the correlation ids of its commands. */
+      ids?: string[];
+    };
 
 const close = { policy: 1008, tooBig: 1009, overloaded: 1013 } as const;
 
@@ -98,24 +105,39 @@ class OrderSession {
     if (Array.isArray(message)) {
       if (message.length === 0 || message.length > batchCommandsMax) {
         const detail = `a batch holds 1 to ${batchCommandsMax} commands`;
-        this.send(reject(null, null, new ApiProblem("BATCH_TOO_LARGE", detail)));
+        this.refuseMessage(message, new ApiProblem("BATCH_TOO_LARGE", detail));
         return;
       }
-      if (!this.takeTokens(message.length)) return;
+      if (!this.takeTokens(message)) return;
       this.send(await Promise.all(message.map((command, i) => this.run(command, `${i}.`))));
       return;
     }
-    if (!this.takeTokens(1)) return;
+    if (!this.takeTokens(message)) return;
     this.send(await this.run(message, ""));
   }
 
-  private takeTokens(count: number): boolean {
+  /** One token per command of the message; refuses the whole message when the key is out. */
+  private takeTokens(message: unknown): boolean {
     const caller = this.caller as Caller;
+    const count = Array.isArray(message) ? message.length : 1;
     const decision = this.deps.keyBuckets.take(caller.keyId, this.deps.nowMs(), count);
     if (decision.allowed) return true;
     const detail = `rate limit exceeded; retry in ${decision.resetSeconds} s`;
-    this.send(reject(null, null, new ApiProblem("RATE_LIMITED", detail)));
+    this.refuseMessage(message, new ApiProblem("RATE_LIMITED", detail));
     return false;
+  }
+
+  /**
+   * A message refused before any of it ran still names its commands, so the client can fail the
+   * right requests: a single command gets its own reject, a batch one reject listing its ids.
+   */
+  private refuseMessage(message: unknown, error: ApiProblem): void {
+    if (!Array.isArray(message)) {
+      this.send(reject(idOf(message), opOf(message), error));
+      return;
+    }
+    const ids = message.map(idOf).filter((id): id is string => id !== null);
+    this.send({ ...reject(null, null, error), ids });
   }
 
   private async login(message: unknown): Promise<void> {

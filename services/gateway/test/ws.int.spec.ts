@@ -81,7 +81,12 @@ describe("WebSocket order entry", () => {
     });
     expect(replies.filter((r) => r.type === "ack")).toHaveLength(99);
     const tooMany = await socket.send<Reply>(Array.from({ length: 101 }, (_, i) => place(`x${i}`, "18.00")));
-    expect(tooMany).toMatchObject({ type: "reject", problem: { code: "BATCH_TOO_LARGE" } });
+    expect(tooMany).toMatchObject({
+      type: "reject",
+      id: null,
+      ids: Array.from({ length: 101 }, (_, i) => `x${i}`),
+      problem: { code: "BATCH_TOO_LARGE" },
+    });
     const massCancel = await socket.send<Reply>({ op: "mass_cancel", id: "mc", data: {} });
     expect(massCancel.result?.cancelledOrders).toBe(99);
     await socket.close();
@@ -214,6 +219,34 @@ describe("WebSocket order entry", () => {
     expect(await alice.json<unknown[]>("GET", "/v1/orders")).toHaveLength(1);
     await socket.close();
     await alice.json("DELETE", "/v1/orders");
+  });
+
+  it("rate limits a whole message, naming its correlation ids", async () => {
+    const limited = await startTestExchange({ rateLimits: { keyPerSecond: 1, keyBurst: 3 } });
+    try {
+      const limitedUrl = await limited.app.listen({ host: "127.0.0.1", port: 0 });
+      const socket = await OrderSocket.open(limitedUrl);
+      sockets.push(socket);
+      await socket.login(limited.operator.signer);
+      const pings = [1, 2].map((i) => ({ op: "ping", id: `p${i}` }));
+      expect((await socket.send<Reply[]>(pings)).map((r) => r.type)).toEqual(["ack", "ack"]);
+      expect(await socket.send<Reply>(pings)).toMatchObject({
+        type: "reject",
+        id: null,
+        ids: ["p1", "p2"],
+        problem: { code: "RATE_LIMITED" },
+      });
+      await socket.send({ op: "ping", id: "p3" });
+      expect(await socket.send<Reply>({ op: "ping", id: "p4" })).toMatchObject({
+        type: "reject",
+        id: "p4",
+        op: "ping",
+        problem: { code: "RATE_LIMITED" },
+      });
+      await socket.close();
+    } finally {
+      await limited.close();
+    }
   });
 
   it("rejects malformed messages with the correlation id and stays connected", async () => {
