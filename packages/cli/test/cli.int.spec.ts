@@ -79,8 +79,11 @@ describe("ghx against the embedded exchange", () => {
     expect(placed.json).toMatchObject({ symbol, status: "new", remainingLots: 2 });
     const orderId = (placed.json as { orderId: string }).orderId;
 
+    const replaced = await ghx(...alice, "replace", symbol, orderId, "3", "--price", "19.40");
+    expect(replaced.code).toBe(0);
+    expect(replaced.json).toMatchObject({ orderId });
     const orders = await ghx(...alice, "orders");
-    expect(orders.json).toEqual([expect.objectContaining({ orderId, price: "19.50", quantityLots: 2 })]);
+    expect(orders.json).toEqual([expect.objectContaining({ orderId, price: "19.40", quantityLots: 3 })]);
     const balances = await ghx(...alice, "balances");
     expect(balances.json).toEqual([expect.objectContaining({ currency: "CNY" })]);
 

@@ -13,7 +13,7 @@ import type {
   TradesSnapshot,
 } from "./feed-messages.ts";
 import { type HttpOptions, type HttpRequest, HttpTransport } from "./http.ts";
-import { newIdempotencyKey, withClientOrderId, withKeptClientOrderId } from "./ids.ts";
+import { newIdempotencyKey, withClientOrderId } from "./ids.ts";
 import { MarketFeedClient, type MarketFeedOptions } from "./market-feed.ts";
 import { type BatchResult, OrderEntryClient, type OrderEntryOptions } from "./order-entry.ts";
 import type {
@@ -143,15 +143,9 @@ export class GhxClient {
     return this.http.send({ method: "DELETE", path: "/v1/orders", query: { ...filter }, signed: true });
   }
 
-  /** Cancel-replace; named by orderId alone, the order's client order id is looked up first. */
-  async replaceOrder(request: ReplaceOrderRequest, options?: PostOptions): Promise<OrderAck> {
-    const named =
-      request.newClientOrderId === undefined &&
-      request.clientOrderId === undefined &&
-      request.orderId !== undefined
-        ? { ...request, newClientOrderId: (await this.order(request.orderId)).clientOrderId }
-        : request;
-    return this.post("/v1/orders/replace", withKeptClientOrderId(named), options);
+  /** Cancel-replace: new price and quantity; the order keeps its ids and loses time priority. */
+  replaceOrder(request: ReplaceOrderRequest, options?: PostOptions): Promise<OrderAck> {
+    return this.post("/v1/orders/replace", request, options);
   }
 
   amendOrder(request: AmendOrderRequest, options?: PostOptions): Promise<OrderAck> {

@@ -18,17 +18,3 @@ export function withClientOrderId<T extends { readonly clientOrderId?: string }>
 ): T & { clientOrderId: string } {
   return { ...order, clientOrderId: order.clientOrderId ?? newClientOrderId() };
 }
-
-/**
- * The gateway's replace keeps the order's client order id, and the domain schema still asks for
- * `newClientOrderId`: when the caller names the order by its client order id, that is the value.
- */
-export function withKeptClientOrderId<
-  T extends { readonly clientOrderId?: string; readonly newClientOrderId?: string },
->(request: T): T & { newClientOrderId: string } {
-  const kept = request.newClientOrderId ?? request.clientOrderId;
-  if (kept === undefined) {
-    throw new TypeError("replace by orderId needs newClientOrderId: the order's current client order id");
-  }
-  return { ...request, newClientOrderId: kept };
-}

@@ -6,7 +6,7 @@ import { EventEmitter } from "node:events";
 import { createRequestSigner, newNonce } from "@ghx/auth";
 import type WebSocket from "ws";
 import { asProblem, GhxApiError, GhxConnectionError, unknownProblem } from "./errors.ts";
-import { newClientOrderId, withClientOrderId, withKeptClientOrderId } from "./ids.ts";
+import { newClientOrderId, withClientOrderId } from "./ids.ts";
 import type { SigningKey } from "./key-file.ts";
 import { openSocket, parseFrame, webSocketUrl } from "./socket.ts";
 import type {
@@ -132,7 +132,7 @@ export class OrderEntryClient extends EventEmitter<OrderEntryEvents> {
   }
 
   replace(request: ReplaceOrderRequest): Promise<OrderAck> {
-    return this.call("replace", { data: withKeptClientOrderId(request) }) as Promise<OrderAck>;
+    return this.call("replace", { data: request }) as Promise<OrderAck>;
   }
 
   amend(request: AmendOrderRequest): Promise<OrderAck> {
@@ -260,12 +260,5 @@ export class OrderEntryClient extends EventEmitter<OrderEntryEvents> {
 }
 
 function prepared(command: OrderEntryCommand): unknown {
-  switch (command.op) {
-    case "place":
-      return withClientOrderId(command.data);
-    case "replace":
-      return withKeptClientOrderId(command.data);
-    default:
-      return command.data;
-  }
+  return command.op === "place" ? withClientOrderId(command.data) : command.data;
 }

@@ -19,8 +19,6 @@ type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K>
 export type ApiKeyScope = z.infer<typeof apiKeyScopeSchema>;
 export type { Capability, Side, TradingState };
 
-type Optional<T, K extends keyof T> = Omit<T, K> & Partial<Pick<T, K>>;
-
 /** A limit or market order; `clientOrderId` is generated when omitted. */
 export type PlaceOrderRequest = DistributiveOmit<
   z.input<typeof placeOrderRequestSchema>,
@@ -30,11 +28,8 @@ export type PlaceOrderRequest = DistributiveOmit<
 };
 /** Names one open order: `symbol` plus exactly one of `orderId` / `clientOrderId`. */
 export type OrderTarget = Omit<z.input<typeof cancelOrderRequestSchema>, "accountId">;
-/** The order keeps its client order id; `newClientOrderId` is filled in with it when omitted. */
-export type ReplaceOrderRequest = Optional<
-  Omit<z.input<typeof replaceOrderRequestSchema>, "accountId">,
-  "newClientOrderId"
->;
+/** New price and quantity; the order keeps its ids (`newClientOrderId`, if given, must be the current one). */
+export type ReplaceOrderRequest = Omit<z.input<typeof replaceOrderRequestSchema>, "accountId">;
 export type AmendOrderRequest = Omit<z.input<typeof amendOrderRequestSchema>, "accountId">;
 export type MassCancelRequest = Omit<z.input<typeof massCancelRequestSchema>, "accountId">;
 

@@ -150,9 +150,9 @@ describe("WebSocket order entry", () => {
       quantityLots: 2,
     });
     expect(replaced.orderId).toBeDefined();
-    expect(() => session?.replace({ ...target, price: "19.30", quantityLots: 2 })).toThrow(
-      /newClientOrderId/,
-    );
+    // By exchange order id alone: the order keeps its client order id.
+    const byOrderId = await session.replace({ ...target, price: "19.30", quantityLots: 2 });
+    expect(byOrderId.orderId).toBe(placed.orderId);
     const results = await session.batch([
       { op: "place", data: { symbol, side: "buy", orderType: "limit", price: "19.00", quantityLots: 1 } },
       { op: "place", data: { symbol, side: "buy", orderType: "limit", price: "50.00", quantityLots: 1 } },

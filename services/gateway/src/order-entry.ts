@@ -180,7 +180,9 @@ export class OrderEntry {
     const data = parseOwned(replaceOrderRequestSchema, input, accountId, prefix);
     const price = this.market.priceToTicks(data.symbol, data.price, `${prefix}price`);
     const target = targetOf(data, prefix);
-    await this.checkClientOrderIdKept(accountId, target, data.newClientOrderId, prefix);
+    if (data.newClientOrderId !== undefined) {
+      await this.checkClientOrderIdKept(accountId, target, data.newClientOrderId, prefix);
+    }
     const command: CoreCommand = {
       type: "ReplaceOrder",
       commandId,
@@ -193,7 +195,7 @@ export class OrderEntry {
   }
 
   /**
-   * The core's ReplaceOrder keeps the order's ids, so the domain's `newClientOrderId` can only be
+   * The core's ReplaceOrder keeps the order's ids, so an optional `newClientOrderId` can only be
    * the current client order id; anything else is refused rather than silently ignored.
    */
   private async checkClientOrderIdKept(

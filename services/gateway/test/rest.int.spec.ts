@@ -74,12 +74,11 @@ describe("orders over REST", () => {
     expect(history[0]).toMatchObject({ orderId: maker.orderId, status: "cancelled" });
   });
 
-  it("replaces (new price, new id) and amends down an open order", async () => {
+  it("replaces (new price, the order keeps its ids) and amends down an open order", async () => {
     const placed = await alice.json<Ack>("POST", "/v1/orders", limitOrder("r1", "buy", "19.00", 5));
     const replaced = await alice.request("POST", "/v1/orders/replace", {
       symbol: futureSymbol,
       orderId: placed.orderId,
-      newClientOrderId: "r1",
       price: "19.10",
       quantityLots: 4,
     });
@@ -88,7 +87,12 @@ describe("orders over REST", () => {
       "GET",
       "/v1/orders",
     );
-    expect(open).toMatchObject({ price: "19.10", quantityLots: 4 });
+    expect(open).toMatchObject({
+      orderId: placed.orderId,
+      clientOrderId: "r1",
+      price: "19.10",
+      quantityLots: 4,
+    });
     const amended = await alice.request("POST", "/v1/orders/amend", {
       symbol: futureSymbol,
       orderId: open?.orderId,

@@ -1,4 +1,4 @@
-// Orders: place, cancel (one or all), list open or closed orders, fills.
+// Orders: place, replace, cancel (one or all), list open or closed orders, fills.
 import type { Fill, Order, OrderAck, PlaceOrderRequest } from "@ghx/sdk";
 import type { Command } from "commander";
 import { decimal, instant, oneOf, parse, positiveInteger } from "../args.ts";
@@ -92,6 +92,34 @@ export function tradingCommands(program: Command, kit: Kit): void {
         const ack = await ctx.output.progress("placing the order", client.placeOrder(order, postOptions));
         ctx.output.result(ack, renderAck);
       }),
+    );
+
+  program
+    .command("replace <symbol> <orderId> <qty>")
+    .description("cancel-replace an open order at a new price and quantity (keeps its ids, loses priority)")
+    .requiredOption("--price <price>", "new limit price per GPU-hour", decimal)
+    .option("--idempotency-key <key>", "make a retried command run once")
+    .action(
+      kit.action(
+        async (
+          ctx,
+          symbol: string,
+          orderId: string,
+          qtyText: string,
+          options: { price: string; idempotencyKey?: string },
+        ) => {
+          const quantityLots = parse(positiveInteger, qtyText, "qty");
+          const client = await ctx.client();
+          const postOptions =
+            options.idempotencyKey !== undefined ? { idempotencyKey: options.idempotencyKey } : {};
+          const request = { symbol, orderId, price: options.price, quantityLots };
+          const ack = await ctx.output.progress(
+            `replacing ${orderId}`,
+            client.replaceOrder(request, postOptions),
+          );
+          ctx.output.result(ack, renderAck);
+        },
+      ),
     );
 
   program

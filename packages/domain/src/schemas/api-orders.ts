@@ -91,11 +91,14 @@ function checkOneTarget(
 
 export const cancelOrderRequestSchema = z.strictObject(orderTargetFields).superRefine(checkOneTarget);
 
-/** Cancel-replace: a new price and quantity; loses time priority. */
+/**
+ * Cancel-replace: a new price and quantity; loses time priority. The order keeps its ids (the
+ * core's ReplaceOrder), so `newClientOrderId` is optional and, when given, must be the current one.
+ */
 export const replaceOrderRequestSchema = z
   .strictObject({
     ...orderTargetFields,
-    newClientOrderId: coreIdSchema,
+    newClientOrderId: coreIdSchema.optional(),
     price: priceStringSchema,
     quantityLots: lotsSchema,
   })
