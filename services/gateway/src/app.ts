@@ -81,7 +81,7 @@ export async function buildGateway(options: GatewayOptions): Promise<Gateway> {
   });
   const metrics = new GatewayMetrics();
   const market = new Market(options.referenceData ?? defaultReferenceData());
-  const submitter = new CommandSubmitter(options.core, metrics, nowMs);
+  const submitter = new CommandSubmitter(options.core, market, metrics, nowMs);
   const orders = new OrderEntry(submitter, options.core, market);
   const docs = new OpenApiBuilder();
   const nextCommandId = commandIdSource();

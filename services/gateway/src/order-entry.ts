@@ -17,6 +17,7 @@ import type { CorePort } from "./core-port.ts";
 import type { Market } from "./market.ts";
 import type { GatewayMetrics } from "./metrics.ts";
 import { ApiProblem, type Problem, type ProblemCode, validationProblem } from "./problem.ts";
+import { rejectDetail } from "./reject-detail.ts";
 import type { orderAckSchema } from "./schemas.ts";
 
 export type OrderAck = z.infer<typeof orderAckSchema>;
@@ -67,12 +68,16 @@ const rejectFields: Partial<Record<string, string>> = {
 export class CommandSubmitter {
   constructor(
     private readonly core: CorePort,
+    private readonly market: Market,
     private readonly metrics: GatewayMetrics,
     private readonly nowMs: () => number = Date.now,
   ) {}
 
-  /** Submits and waits for the journal; a core reject becomes an ApiProblem. */
-  async submit(command: CoreCommand, prefix = ""): Promise<SubmitResult> {
+  /**
+   * Submits and waits for the journal; a core reject becomes an ApiProblem whose detail shows the
+   * prices and amounts of the command's product (`symbol` when the command names none) in decimals.
+   */
+  async submit(command: CoreCommand, prefix = "", symbol?: string): Promise<SubmitResult> {
     const started = this.nowMs();
     let result: SubmitResult;
     try {
@@ -92,7 +97,11 @@ export class CommandSubmitter {
       this.metrics.rejects.inc({ code: outcome.code });
       // Never reveal that another account's order exists: not yours reads as not found.
       const code: ProblemCode = outcome.code === "NOT_ORDER_OWNER" ? "ORDER_NOT_FOUND" : outcome.code;
-      const message = code === "ORDER_NOT_FOUND" ? "no such open order" : outcome.message;
+      const named = symbol ?? ("symbol" in command ? command.symbol : undefined);
+      const message =
+        code === "ORDER_NOT_FOUND"
+          ? "no such open order"
+          : rejectDetail(code, outcome.message, this.market, named);
       const field = rejectFields[code];
       throw new ApiProblem(code, message, field === undefined ? undefined : `${prefix}${field}`);
     }
@@ -191,7 +200,7 @@ export class OrderEntry {
       price,
       qty: data.quantityLots,
     };
-    return this.changedAck(await this.submitter.submit(command, prefix));
+    return this.changedAck(await this.submitter.submit(command, prefix, data.symbol));
   }
 
   /**

@@ -5,6 +5,7 @@ import { IdempotencyCache, idempotentCommandId, requestFingerprint } from "../sr
 import { Market } from "../src/market.ts";
 import { ApiProblem, problem, statusForCode } from "../src/problem.ts";
 import { TokenBuckets } from "../src/rate-limit.ts";
+import { rejectDetail } from "../src/reject-detail.ts";
 
 describe("TokenBuckets", () => {
   it("admits the burst, refuses the next with a retry time, and refills at the rate", () => {
@@ -136,5 +137,34 @@ describe("Market conversions", () => {
         problem: expect.objectContaining({ code: "UNKNOWN_PRODUCT", field: "symbol" }),
       }),
     );
+  });
+});
+
+describe("rejectDetail", () => {
+  const market = new Market(defaultReferenceData());
+  const symbol = "H100.WUHU.2027M01"; // tick 0.01 CNY
+
+  it.each([
+    [
+      "PRICE_OUT_OF_BAND",
+      "price 9900 outside [1800, 2200]",
+      "price 99.00 is outside the product's band [18.00, 22.00]",
+    ],
+    ["INSUFFICIENT_FUNDS", "cannot hold 150075 × 3", "cannot hold 1500.75 CNY per lot for 3 lots"],
+    ["INSUFFICIENT_MARGIN", "cannot hold 7 × 1", "cannot hold 0.07 CNY of margin per lot for 1 lots"],
+    ["INSUFFICIENT_BALANCE", "12345 CNY available", "only 123.45 CNY available"],
+    ["MARKET_CLOSED", `${symbol} is closed`, `${symbol} is closed`],
+  ])("shows %s in decimals", (code, message, detail) => {
+    expect(rejectDetail(code, message, market, symbol)).toBe(detail);
+  });
+
+  it("never passes on integers it cannot convert", () => {
+    expect(rejectDetail("PRICE_OUT_OF_BAND", "price 9900 outside [1800, 2200]", market)).toBe(
+      "the price is outside the product's band",
+    );
+    expect(rejectDetail("PRICE_OUT_OF_BAND", "band 1800-2200", market, symbol)).toBe(
+      "the price is outside the product's band",
+    );
+    expect(rejectDetail("INSUFFICIENT_BALANCE", "5 XXX available", market)).toBe("not enough available cash");
   });
 });

@@ -127,6 +127,10 @@ describe("orders over REST", () => {
     expect(outOfBand.statusCode).toBe(422);
     expect(outOfBand.headers["content-type"]).toContain(problemContentType);
     expect(outOfBand.json()).toMatchObject({ code: "PRICE_OUT_OF_BAND", field: "price", status: 422 });
+    // The band as prices, not the core's ticks.
+    expect(outOfBand.json().detail).toMatch(
+      /^price 99\.00 is outside the product's band \[\d+\.\d\d, \d+\.\d\d\]$/,
+    );
     const offTick = await alice.request("POST", "/v1/orders", limitOrder("tick", "buy", "19.999"));
     expect(offTick.statusCode).toBe(400);
     expect(offTick.json()).toMatchObject({ code: "INVALID_PRICE", field: "price" });
