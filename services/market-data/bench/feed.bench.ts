@@ -36,6 +36,18 @@ server.listen(0, "127.0.0.1");
 await once(server, "listening");
 const url = `ws://127.0.0.1:${(server.address() as AddressInfo).port}${feed.path}`;
 
+// Time inside flush (projection deltas → frames → every subscriber's socket), per flush.
+const fanout = { flushes: 0, ms: 0, maxMs: 0 };
+const flush = feed.flush.bind(feed);
+feed.flush = () => {
+  const started = performance.now();
+  flush();
+  const ms = performance.now() - started;
+  fanout.flushes++;
+  fanout.ms += ms;
+  fanout.maxMs = Math.max(fanout.maxMs, ms);
+};
+
 // ---- the load: made before anything is timed (the real core, offline), replayed here --------
 // 60,000 commands is 3 s of stream per cycle, kept small so the captured events add little live
 // heap to the process under test.
@@ -80,6 +92,7 @@ async function startClients(subscribers: number): Promise<ChildProcess[]> {
 
 interface Report {
   messages: number;
+  cpuSeconds: number;
   closed: number;
   histogram: string;
 }
@@ -101,6 +114,7 @@ async function collect(children: ChildProcess[]) {
   return {
     messages: reports.reduce((n, r) => n + r.messages, 0),
     closed: reports.reduce((n, r) => n + r.closed, 0),
+    cpuSeconds: reports.reduce((n, r) => n + r.cpuSeconds, 0),
     histogram,
   };
 }
@@ -131,6 +145,7 @@ async function phase(subscribers: number, seconds: number) {
   const cutOffsBefore = feed.stats.cutOffs;
   const producedBefore = produced;
   const cpuBefore = process.cpuUsage();
+  Object.assign(fanout, { flushes: 0, ms: 0, maxMs: 0 });
   const rss: number[] = [];
   const heap: number[] = [];
   const started = performance.now();
@@ -141,6 +156,7 @@ async function phase(subscribers: number, seconds: number) {
   }
   const elapsed = (performance.now() - started) / 1000;
   const cpu = process.cpuUsage(cpuBefore);
+  const flushes = { ...fanout };
   const result = await collect(children);
   const heapAfter = liveHeapMb();
   stopLoad();
@@ -159,6 +175,9 @@ async function phase(subscribers: number, seconds: number) {
     max_ms: round(result.histogram.maxValue / 1000),
     messages_per_s: Math.round(result.messages / elapsed),
     frames_per_s_per_subscriber: round(result.messages / elapsed / subscribers, 1),
+    flushes_per_s: round(flushes.flushes / elapsed, 1),
+    flush_mean_ms: round(flushes.ms / flushes.flushes),
+    flush_max_ms: round(flushes.maxMs),
     cut_off: feed.stats.cutOffs - cutOffsBefore,
     closed: result.closed,
     rss_floor_first_mb: round(floor(rss.slice(0, third)), 1),
@@ -176,6 +195,8 @@ async function phase(subscribers: number, seconds: number) {
     /** The feed's CPU per message delivered, JS (user) and kernel (system): independent of its CPU share. */
     user_us_per_message: round(cpu.user / result.messages),
     system_us_per_message: round(cpu.system / result.messages),
+    /** The client processes' CPU, all together, per second: they share the machine with the feed. */
+    clients_cpu: round(result.cpuSeconds / elapsed),
     load_avg_1m: round(loadavg()[0] ?? 0),
   };
   console.log(JSON.stringify(stats));
@@ -207,6 +228,7 @@ console.log(
     user_us_per_message: small.user_us_per_message,
     system_us_per_message: small.system_us_per_message,
     subs5000_feed_cpu: large.feed_cpu,
+    clients_cpu: small.clients_cpu,
     load_avg_1m: large.load_avg_1m,
   }),
 );
