@@ -1,7 +1,13 @@
 // A signed HTTP client (fetch) and a WebSocket order-entry client, written against the documented
 // API only (services/gateway/README.md), as any outside client would.
 import { readFileSync } from "node:fs";
-import { createRequestSigner, generateApiKeyPair, newNonce, type RequestSigner } from "@ghx/auth";
+import {
+  createRequestSigner,
+  generateApiKeyPair,
+  newNonce,
+  parseKeyFile,
+  type RequestSigner,
+} from "@ghx/auth";
 import WebSocket from "ws";
 
 export interface Response<T = unknown> {
@@ -18,12 +24,8 @@ export class Client {
   ) {}
 
   static fromKeyFile(baseUrl: string, path: string): Client {
-    const key = JSON.parse(readFileSync(path, "utf8")) as {
-      accountId: string;
-      keyId: string;
-      privateKey: string;
-    };
-    return new Client(baseUrl, key.accountId, createRequestSigner(key.keyId, key.privateKey));
+    const key = parseKeyFile(readFileSync(path, "utf8"), path);
+    return new Client(baseUrl, key.accountId ?? "", createRequestSigner(key.keyId, key.privateKey));
   }
 
   /** The same key against another gateway. */

@@ -1,5 +1,14 @@
 export { CanonicalFormError, canonicalString, type SignedFields, signatureVersion } from "./canonical.ts";
 export {
+  type KeyFile,
+  KeyFileError,
+  newKeyFile,
+  parseKeyFile,
+  readKeyFile,
+  type SigningKey,
+  writeKeyFile,
+} from "./key-file.ts";
+export {
   type ApiKeyPair,
   generateApiKeyPair,
   KeyFormatError,

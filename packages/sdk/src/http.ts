@@ -1,9 +1,8 @@
 // One signed HTTP exchange with retries. Every private request is signed afresh per attempt (a new
 // nonce and timestamp: the gateway refuses a replayed nonce). Only idempotent requests are retried:
 // GETs, and POSTs that carry an Idempotency-Key (the gateway replays the first answer for those).
-import { createRequestSigner, type RequestSigner } from "@ghx/auth";
+import { createRequestSigner, type RequestSigner, type SigningKey } from "@ghx/auth";
 import { errorFromResponse, GhxApiError, GhxConnectionError } from "./errors.ts";
-import type { SigningKey } from "./key-file.ts";
 
 export type HttpMethod = "GET" | "POST" | "PUT" | "DELETE";
 

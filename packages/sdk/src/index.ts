@@ -4,12 +4,7 @@
 //   OrderEntryClient   WebSocket order entry: signed login, correlated commands, batches, dead-man
 //   MarketFeedClient   market-data feed: public channels, verified local books, private feed
 //   LocalBook          one verified book (snapshot + updates, seq exactly +1, CRC32 checksum)
-export { defaultUrl, GhxClient, type GhxClientOptions, type PostOptions } from "./client.ts";
-export { compareDecimal, isDecimalString } from "./decimal.ts";
-export { asProblem, errorFromResponse, GhxApiError, GhxConnectionError, type Problem } from "./errors.ts";
-export * from "./feed-messages.ts";
-export { type HttpMethod, type HttpRequest, requestTarget } from "./http.ts";
-export { newClientOrderId, newIdempotencyKey } from "./ids.ts";
+
 export {
   type KeyFile,
   KeyFileError,
@@ -18,7 +13,13 @@ export {
   readKeyFile,
   type SigningKey,
   writeKeyFile,
-} from "./key-file.ts";
+} from "@ghx/auth"; // key files: one format, defined in @ghx/auth
+export { defaultUrl, GhxClient, type GhxClientOptions, type PostOptions } from "./client.ts";
+export { compareDecimal, isDecimalString } from "./decimal.ts";
+export { asProblem, errorFromResponse, GhxApiError, GhxConnectionError, type Problem } from "./errors.ts";
+export * from "./feed-messages.ts";
+export { type HttpMethod, type HttpRequest, requestTarget } from "./http.ts";
+export { newClientOrderId, newIdempotencyKey } from "./ids.ts";
 export {
   type BookApplyResult,
   type BookLevel,

@@ -4,7 +4,7 @@
 // for a fresh snapshot, and if that fails or takes too long, by reconnecting and resubscribing
 // everything. After a dropped connection the client reconnects by itself with backoff.
 import { EventEmitter } from "node:events";
-import { createRequestSigner, newNonce } from "@ghx/auth";
+import { createRequestSigner, newNonce, type SigningKey } from "@ghx/auth";
 import type WebSocket from "ws";
 import { GhxApiError, GhxConnectionError } from "./errors.ts";
 import type {
@@ -20,7 +20,6 @@ import type {
   TickerMessage,
   TradesMessage,
 } from "./feed-messages.ts";
-import type { SigningKey } from "./key-file.ts";
 import { checksumLevels, LocalBook } from "./local-book.ts";
 import { openSocket, parseFrame, webSocketUrl } from "./socket.ts";
 

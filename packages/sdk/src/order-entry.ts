@@ -3,11 +3,10 @@
 // message of up to orderEntryBatchMax commands that the gateway journals together and answers
 // in order. Dead-man's switches: cancelOnDisconnect at login, cancelAfter(ms) re-armed by the app.
 import { EventEmitter } from "node:events";
-import { createRequestSigner, newNonce } from "@ghx/auth";
+import { createRequestSigner, newNonce, type SigningKey } from "@ghx/auth";
 import type WebSocket from "ws";
 import { asProblem, GhxApiError, GhxConnectionError, unknownProblem } from "./errors.ts";
 import { newClientOrderId, withClientOrderId } from "./ids.ts";
-import type { SigningKey } from "./key-file.ts";
 import { openSocket, parseFrame, webSocketUrl } from "./socket.ts";
 import type {
   AmendOrderRequest,

@@ -1,47 +1,36 @@
 // First start: the exchange creates its operator account and an API key with every scope, and
 // writes the key pair (the only copy of the private key) to a 0600 file in the data directory.
 // Later starts read the file and check the key is still registered.
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
-import { generateApiKeyPair, publicKeyOf } from "@ghx/auth";
-import { z } from "zod";
+import { existsSync } from "node:fs";
+import { type KeyFile, newKeyFile, readKeyFile, writeKeyFile } from "@ghx/auth";
 import type { CorePort } from "./core-port.ts";
 
 export const operatorAccountId = "operator";
 export const operatorKeyFileName = "operator.key.json";
 
-export const keyFileSchema = z.object({
-  accountId: z.string(),
-  keyId: z.string(),
-  publicKey: z.string(),
-  privateKey: z.string(),
-  scopes: z.array(z.string()),
-});
-export type KeyFile = z.infer<typeof keyFileSchema>;
+const operatorScopes = ["operate", "read", "trade", "withdraw"] as const;
 
-export function readKeyFile(path: string): KeyFile {
-  const file = keyFileSchema.parse(JSON.parse(readFileSync(path, "utf8")));
-  if (publicKeyOf(file.privateKey) !== file.publicKey)
-    throw new Error(`${path}: private and public key differ`);
-  return file;
-}
+/** The operator's key file: the @ghx/auth format, with its account and scopes. */
+export type OperatorKeyFile = KeyFile & { readonly accountId: string };
 
 /** Returns the operator's key file, creating the account, the key and the file when missing. */
 export async function ensureOperatorKey(
   core: CorePort,
   path: string,
-): Promise<{ key: KeyFile; created: boolean }> {
+): Promise<{ key: OperatorKeyFile; created: boolean }> {
   if (existsSync(path)) {
-    const key = readKeyFile(path);
+    const key = await readKeyFile(path);
+    if (key.accountId === undefined) throw new Error(`${path}: the operator key file names no accountId`);
     if (!(await core.apiKey(key.keyId)))
       throw new Error(`${path}: key ${key.keyId} is not registered in the core`);
-    return { key, created: false };
+    return { key: { ...key, accountId: key.accountId }, created: false };
   }
-  const pair = generateApiKeyPair();
-  const key: KeyFile = {
+  const pair = newKeyFile({ accountId: operatorAccountId });
+  const key: OperatorKeyFile = {
+    ...pair,
     accountId: operatorAccountId,
     keyId: `${operatorAccountId}-${pair.publicKey.slice(0, 8)}`,
-    ...pair,
-    scopes: ["operate", "read", "trade", "withdraw"],
+    scopes: operatorScopes,
   };
   const created = await core.submit({
     type: "CreateAccount",
@@ -60,11 +49,11 @@ export async function ensureOperatorKey(
     accountId: operatorAccountId,
     keyId: key.keyId,
     publicKey: key.publicKey,
-    scopes: ["operate", "read", "trade", "withdraw"],
+    scopes: [...operatorScopes],
   });
   if (registered.outcome.status === "rejected") {
     throw new Error(`registering the operator key: ${registered.outcome.code} ${registered.outcome.message}`);
   }
-  writeFileSync(path, `${JSON.stringify(key, null, 2)}\n`, { mode: 0o600, flag: "wx" });
+  writeKeyFile(path, key);
   return { key, created: true };
 }

@@ -2,11 +2,9 @@
 export { buildGateway, commandIdSource, type Gateway, type GatewayOptions, type RateLimits } from "./app.ts";
 export {
   ensureOperatorKey,
-  type KeyFile,
-  keyFileSchema,
+  type OperatorKeyFile,
   operatorAccountId,
   operatorKeyFileName,
-  readKeyFile,
 } from "./bootstrap.ts";
 export {
   type BookLevel,

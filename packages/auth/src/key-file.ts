@@ -1,9 +1,10 @@
-// API key files: the JSON the embedded exchange writes for its operator (data/operator.key.json)
-// and what `ghx keygen` writes. The private key never leaves this file and the process that
-// signs with it; files are created with mode 0600.
+// API key files, the one format for all of GHX: what the exchange writes for its operator
+// (data/operator.key.json, read back by the gateway at start), what `ghx keygen` writes and what
+// the SDK signs with. The private key never leaves this file and the process that signs with it;
+// files are created with mode 0600.
 import { chmodSync, writeFileSync } from "node:fs";
 import { readFile } from "node:fs/promises";
-import { generateApiKeyPair, KeyFormatError, publicKeyOf } from "@ghx/auth";
+import { generateApiKeyPair, KeyFormatError, publicKeyOf } from "./keys.ts";
 
 /** What a client needs to sign requests. */
 export interface SigningKey {
