@@ -7,10 +7,10 @@ import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type Exchange, startExchange } from "@ghx/exchange";
+// The SDK's test support: market-data's real feed driven by the real core.
+import { type ServedCoreFeed, serveCoreFeed } from "@ghx/sdk/testing";
 import { freePort } from "@ghx/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-// The SDK's test support: market-data's real feed driven by the real core.
-import { type ServedCoreFeed, serveCoreFeed } from "../../sdk/test/support/core-feed.ts";
 
 const bin = join(import.meta.dirname, "..", "bin", "ghx.js");
 const symbol = "H100.WUHU.2027M01";

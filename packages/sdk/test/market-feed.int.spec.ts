@@ -7,7 +7,7 @@ import { bookView } from "@ghx/market-data";
 import { afterEach, describe, expect, it } from "vitest";
 import { type WebSocket, WebSocketServer } from "ws";
 import { type BookLevel, bookChecksum, MarketFeedClient, type ResyncReason } from "../src/index.ts";
-import { serveCoreFeed } from "./support/core-feed.ts";
+import { serveCoreFeed } from "../testing/core-feed.ts";
 import { until } from "./support/until.ts";
 
 const symbol = "H100.WUHU.2027M01";

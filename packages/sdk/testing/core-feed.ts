@@ -1,6 +1,8 @@
 // market-data's real feed served over HTTP on a free loopback port, driven by the real core's
 // state machine: one open future and three funded accounts placing seeded random limit orders
-// and cancels. Used by the SDK's feed tests and by the CLI's `ghx watch` test.
+// and cancels. Test support for feed clients, exported as `@ghx/sdk/testing` (the SDK's feed
+// tests, the CLI's `ghx watch` test); it needs @ghx/core and @ghx/market-data, which the
+// importing package declares as dev dependencies.
 import { once } from "node:events";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
