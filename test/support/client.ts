@@ -1,13 +1,7 @@
 // A signed HTTP client (fetch) and a WebSocket order-entry client, written against the documented
 // API only (services/gateway/README.md), as any outside client would.
 import { readFileSync } from "node:fs";
-import {
-  createRequestSigner,
-  generateApiKeyPair,
-  newNonce,
-  parseKeyFile,
-  type RequestSigner,
-} from "@ghx/auth";
+import { createRequestSigner, generateApiKeyPair, parseKeyFile, type RequestSigner } from "@ghx/auth";
 import WebSocket from "ws";
 
 export interface Response<T = unknown> {
@@ -95,22 +89,10 @@ export class OrderSocket {
     const socket = new WebSocket(`${client.baseUrl.replace(/^http/, "ws")}/v1/ws/orders`);
     await new Promise((resolve, reject) => socket.once("open", resolve).once("error", reject));
     const orderSocket = new OrderSocket(socket);
-    const timestamp = Date.now();
-    const nonce = newNonce();
-    const signature = client.signer.signFields({
-      timestampMs: timestamp,
-      nonce,
-      method: "GET",
-      path: "/v1/ws/orders",
-      body: "",
-    });
     const reply = await orderSocket.send<{ type: string }>({
       op: "login",
       id: "login",
-      keyId: client.signer.keyId,
-      timestamp,
-      nonce,
-      signature,
+      ...client.signer.webSocketLogin("/v1/ws/orders"),
       cancelOnDisconnect,
     });
     if (reply.type !== "ack") throw new Error(`login refused: ${JSON.stringify(reply)}`);

@@ -24,6 +24,7 @@ export {
   newNonce,
   type RequestSigner,
   type RequestToSign,
+  type WebSocketLogin,
 } from "./sign.ts";
 export {
   type ApiKeyRecord,

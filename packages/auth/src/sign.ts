@@ -28,12 +28,22 @@ export interface RequestToSign {
   readonly nonce?: string;
 }
 
+/** The signed fields of a WebSocket login message (order entry, the private feed). */
+export interface WebSocketLogin {
+  readonly keyId: string;
+  readonly timestamp: number;
+  readonly nonce: string;
+  readonly signature: string;
+}
+
 export interface RequestSigner {
   readonly keyId: string;
   /** The signature (base64url) over canonicalString(fields). */
   signFields(fields: SignedFields): string;
   /** The four headers for one request. */
   headers(request: RequestToSign): AuthHeaders;
+  /** A login for the WebSocket at `path`: it signs GET, the path and an empty body. */
+  webSocketLogin(path: string, timestampMs?: number): WebSocketLogin;
 }
 
 /** Binds a key id to its private key (parsed once, so signing many requests stays cheap). */
@@ -58,6 +68,11 @@ export function createRequestSigner(keyId: string, privateKey: string): RequestS
         [authHeaderNames.nonce]: fields.nonce,
         [authHeaderNames.signature]: signFields(fields),
       } as AuthHeaders;
+    },
+    webSocketLogin(path, timestampMs = Date.now()) {
+      const nonce = newNonce();
+      const signature = signFields({ timestampMs, nonce, method: "GET", path, body: "" });
+      return { keyId, timestamp: timestampMs, nonce, signature };
     },
   };
 }

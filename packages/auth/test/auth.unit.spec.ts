@@ -70,6 +70,20 @@ describe("RequestVerifier", () => {
     expect(result).toEqual({ ok: true, key });
   });
 
+  it("accepts a WebSocket login for its path only", async () => {
+    const login = signer.webSocketLogin("/v1/ws/orders", t0);
+    const signed = {
+      keyId: login.keyId,
+      timestampMs: login.timestamp,
+      nonce: login.nonce,
+      signature: login.signature,
+    };
+    const request = { ...signed, method: "GET", path: "/v1/ws/orders", body: "" };
+    expect(await verifierAt({ value: t0 }).verify(request)).toEqual({ ok: true, key });
+    const elsewhere = await verifierAt({ value: t0 }).verify({ ...request, path: "/v1/ws/market" });
+    expect(elsewhere).toMatchObject({ ok: false, code: "INVALID_SIGNATURE" });
+  });
+
   it("refuses a replay of the same nonce inside the window", async () => {
     const now = { value: t0 };
     const verifier = verifierAt(now);

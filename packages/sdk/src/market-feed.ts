@@ -4,7 +4,7 @@
 // for a fresh snapshot, and if that fails or takes too long, by reconnecting and resubscribing
 // everything. After a dropped connection the client reconnects by itself with backoff.
 import { EventEmitter } from "node:events";
-import { createRequestSigner, newNonce, type SigningKey } from "@ghx/auth";
+import { createRequestSigner, type SigningKey } from "@ghx/auth";
 import type WebSocket from "ws";
 import { GhxApiError, GhxConnectionError } from "./errors.ts";
 import type {
@@ -197,11 +197,7 @@ export class MarketFeedClient extends EventEmitter<MarketFeedEvents> {
     const key = this.options.key;
     if (!key) throw new Error("the private feed needs a key: create the feed client with one");
     const signer = createRequestSigner(key.keyId, key.privateKey);
-    const timestamp = Date.now();
-    const nonce = newNonce();
-    const path = new URL(this.url).pathname;
-    const signature = signer.signFields({ timestampMs: timestamp, nonce, method: "GET", path, body: "" });
-    return { op: "login", keyId: key.keyId, timestamp, nonce, signature };
+    return { op: "login", ...signer.webSocketLogin(new URL(this.url).pathname) };
   }
 
   // ---- requests ----------------------------------------------------------------------------

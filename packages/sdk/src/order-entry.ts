@@ -3,7 +3,7 @@
 // message of up to orderEntryBatchMax commands that the gateway journals together and answers
 // in order. Dead-man's switches: cancelOnDisconnect at login, cancelAfter(ms) re-armed by the app.
 import { EventEmitter } from "node:events";
-import { createRequestSigner, newNonce, type SigningKey } from "@ghx/auth";
+import { createRequestSigner, type SigningKey } from "@ghx/auth";
 import type WebSocket from "ws";
 import { asProblem, GhxApiError, GhxConnectionError, unknownProblem } from "./errors.ts";
 import { newClientOrderId, withClientOrderId } from "./ids.ts";
@@ -94,16 +94,7 @@ export class OrderEntryClient extends EventEmitter<OrderEntryEvents> {
     const socket = await openSocket(webSocketUrl(options.url, orderEntryPath), timeoutMs);
     const client = new OrderEntryClient(socket, timeoutMs);
     const signer = createRequestSigner(options.key.keyId, options.key.privateKey);
-    const timestamp = Date.now();
-    const nonce = newNonce();
-    const signature = signer.signFields({
-      timestampMs: timestamp,
-      nonce,
-      method: "GET",
-      path: orderEntryPath,
-      body: "",
-    });
-    const login = { keyId: options.key.keyId, timestamp, nonce, signature };
+    const login = signer.webSocketLogin(orderEntryPath);
     try {
       const result = (await client.call("login", {
         ...login,

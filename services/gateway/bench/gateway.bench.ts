@@ -209,16 +209,7 @@ async function restLatencyAt(origin: string, pairs: Pair[], rate: number, durati
 async function openSocket(origin: string, signer: RequestSigner): Promise<WebSocket> {
   const socket = new WebSocket(`${origin.replace(/^http/, "ws")}/v1/ws/orders`);
   await new Promise((resolve, reject) => socket.once("open", resolve).once("error", reject));
-  const timestamp = Date.now();
-  const nonce = newNonce();
-  const signature = signer.signFields({
-    timestampMs: timestamp,
-    nonce,
-    method: "GET",
-    path: "/v1/ws/orders",
-    body: "",
-  });
-  socket.send(JSON.stringify({ op: "login", id: "l", keyId: signer.keyId, timestamp, nonce, signature }));
+  socket.send(JSON.stringify({ op: "login", id: "l", ...signer.webSocketLogin("/v1/ws/orders") }));
   const reply = JSON.parse((await nextMessage(socket)).toString()) as { type: string };
   if (reply.type !== "ack") throw new Error(`login refused: ${JSON.stringify(reply)}`);
   return socket;

@@ -1,17 +1,12 @@
 // RFC 9457 problem details: every error the gateway returns, REST and WS alike, is one of these,
 // with a stable `code` (the domain's reject codes, plus the auth and transport codes below) and
 // the offending `field` path when one field is to blame.
+import type { AuthFailureCode } from "@ghx/auth";
 import { type RejectCode, rejectCodes, type ValidationProblem } from "@ghx/domain";
 
 /** Codes the gateway adds to the domain's reject codes (auth, transport, operations). */
 export type GatewayCode =
-  | "AUTH_MISSING"
-  | "AUTH_MALFORMED"
-  | "TIMESTAMP_OUT_OF_WINDOW"
-  | "UNKNOWN_API_KEY"
-  | "INVALID_SIGNATURE"
-  | "NONCE_REPLAYED"
-  | "NONCE_CACHE_FULL"
+  | AuthFailureCode
   | "SCOPE_MISSING"
   | "FORBIDDEN"
   | "NOT_FOUND"

@@ -1,6 +1,6 @@
 // A WebSocket order-entry client for tests and the bench: signed login, then request/response by
 // correlation id (single commands or batches).
-import { newNonce, type RequestSigner } from "@ghx/auth";
+import type { RequestSigner } from "@ghx/auth";
 import WebSocket from "ws";
 import { orderEntryPath } from "../src/index.ts";
 
@@ -40,22 +40,10 @@ export class OrderSocket {
   }
 
   login(signer: RequestSigner, options: { cancelOnDisconnect?: boolean; timestampMs?: number } = {}) {
-    const timestamp = options.timestampMs ?? Date.now();
-    const nonce = newNonce();
-    const signature = signer.signFields({
-      timestampMs: timestamp,
-      nonce,
-      method: "GET",
-      path: orderEntryPath,
-      body: "",
-    });
     return this.send<{ type: string; result?: unknown; problem?: { code: string } }>({
       op: "login",
       id: "login",
-      keyId: signer.keyId,
-      timestamp,
-      nonce,
-      signature,
+      ...signer.webSocketLogin(orderEntryPath, options.timestampMs),
       cancelOnDisconnect: options.cancelOnDisconnect ?? false,
     });
   }

@@ -87,9 +87,10 @@ export function tradingCommands(program: Command, kit: Kit): void {
           options,
         );
         const client = await ctx.client();
-        const postOptions =
-          options.idempotencyKey !== undefined ? { idempotencyKey: options.idempotencyKey } : {};
-        const ack = await ctx.output.progress("placing the order", client.placeOrder(order, postOptions));
+        const ack = await ctx.output.progress(
+          "placing the order",
+          client.placeOrder(order, postOptionsOf(options)),
+        );
         ctx.output.result(ack, renderAck);
       }),
     );
@@ -110,12 +111,10 @@ export function tradingCommands(program: Command, kit: Kit): void {
         ) => {
           const quantityLots = parse(positiveInteger, qtyText, "qty");
           const client = await ctx.client();
-          const postOptions =
-            options.idempotencyKey !== undefined ? { idempotencyKey: options.idempotencyKey } : {};
           const request = { symbol, orderId, price: options.price, quantityLots };
           const ack = await ctx.output.progress(
             `replacing ${orderId}`,
-            client.replaceOrder(request, postOptions),
+            client.replaceOrder(request, postOptionsOf(options)),
           );
           ctx.output.result(ack, renderAck);
         },
@@ -184,6 +183,11 @@ export function tradingCommands(program: Command, kit: Kit): void {
         ctx.output.result(list, renderFills);
       }),
     );
+}
+
+/** --idempotency-key, when given, as the SDK's post options. */
+function postOptionsOf(options: { idempotencyKey?: string }) {
+  return options.idempotencyKey !== undefined ? { idempotencyKey: options.idempotencyKey } : {};
 }
 
 function renderAck(ack: OrderAck): string {
