@@ -79,12 +79,12 @@ export async function marketDataPlugin(
 
   if (app.hasDecorator("websocketServer")) {
     // @fastify/websocket is registered (the gateway): a websocket route, its handler gets the ws socket.
+    // With `websocket: true` @fastify/websocket hands the socket to `handler` (wsHandler is ignored).
     app.route({
       method: "GET",
       url: feed.path,
       websocket: true,
-      handler: () => {},
-      wsHandler: (socket: WebSocket) => feed.accept(socket),
+      handler: (socket: WebSocket) => feed.accept(socket),
     } as never);
   } else {
     app.server.on("upgrade", feed.handleUpgrade);
