@@ -1,8 +1,10 @@
 // The embedded exchange as `npm start` runs it, in a child process, over real HTTP and WebSocket.
+import { once } from "node:events";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import WebSocket from "ws";
 import { Client } from "./support/client.ts";
 import { type RunningExchange, startEmbeddedExchange } from "./support/processes.ts";
 import { exchangeScenario, symbol } from "./support/scenario.ts";
@@ -31,6 +33,27 @@ describe("embedded exchange (child process)", () => {
     const book = await fetch(`${base}/v1/book/${symbol}`);
     expect(book.status).toBe(200);
     expect(await book.text()).toContain('"19.10"');
+  });
+
+  it("serves the live market feed on the same server: a book subscription answers with the book", async () => {
+    const feed = new WebSocket(`${exchange.urls[0]!.replace("http", "ws")}/v1/ws/market`);
+    const messages: string[] = [];
+    const snapshot = new Promise<string>((resolve, reject) => {
+      feed.on("message", (data) => {
+        const text = String(data);
+        messages.push(text);
+        if (text.includes('"19.10"')) resolve(text);
+      });
+      feed.on("error", reject);
+      setTimeout(() => reject(new Error(`no book from the feed; got ${messages.join(" | ")}`)), 10_000);
+    });
+    await once(feed, "open");
+    feed.send(JSON.stringify({ op: "subscribe", channel: "book", symbols: [symbol] }));
+    try {
+      expect(await snapshot).toContain(symbol);
+    } finally {
+      feed.close();
+    }
   });
 
   it("publishes the GHX index: a trade in an hourly product, then its gate closure", async () => {
