@@ -3,9 +3,9 @@ import { lotsSchema, priceStringSchema } from "./common.ts";
 import {
   coreIdSchema,
   epochMsSchema,
-  placeOrderSchema,
   sideSchema,
   stpModeSchema,
+  symbolSchema,
   timeInForceSchema,
 } from "./core-schemas.ts";
 
@@ -13,9 +13,6 @@ import {
 // prices as decimal strings. The gateway converts them to the core's commands (core-orders.ts,
 // integer ticks), which are the one definition of what the journal holds. `accountId` is the
 // caller's own (the gateway fills it in from the API key).
-
-/** Symbol syntax as the core accepts it; whether the product exists is the core's decision. */
-export const symbolSchema = placeOrderSchema.shape.symbol;
 
 const marketTimeInForceSchema = z.enum(["IOC", "FOK"]);
 

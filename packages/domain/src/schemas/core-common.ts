@@ -17,6 +17,9 @@ export const currencySchema = z.string().regex(/^[A-Z]{3}$/, "currency: ISO 4217
 export const minorAmountSchema = z.number().int().positive().max(Number.MAX_SAFE_INTEGER);
 
 /** Milliseconds since the Unix epoch, UTC. */
+/** Symbol syntax as the core accepts it; whether the product exists is the core's decision. */
+export const symbolSchema = z.string().min(3).max(40);
+
 export const epochMsSchema = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER);
 
 export const capabilitySchema = z.enum(["trade", "provide", "operate", "read"]);

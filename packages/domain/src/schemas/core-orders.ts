@@ -3,9 +3,14 @@
 // with the domain's price conversion before it submits.
 import { z } from "zod";
 import { lotsMax, priceTicksMax } from "../limits.ts";
-import { commandIdSchema, coreIdSchema, epochMsSchema, operatorIdSchema } from "./core-common.ts";
+import {
+  commandIdSchema,
+  coreIdSchema,
+  epochMsSchema,
+  operatorIdSchema,
+  symbolSchema,
+} from "./core-common.ts";
 
-const symbolSchema = z.string().min(3).max(40);
 const orderIdSchema = z.number().int().positive().max(Number.MAX_SAFE_INTEGER);
 const ticksSchema = z.number().int().positive().max(priceTicksMax);
 const lotsSchema = z.number().int().positive().max(lotsMax);
@@ -99,26 +104,26 @@ export const cancelReasonSchema = z.enum([
   "market_closed",
 ]);
 
-export const orderCancelledSchema = z.object({
-  type: z.literal("OrderCancelled"),
+/** The order an end-of-life or amend event speaks of, and the quantity it concerns. */
+const restingOrderFields = {
   orderId: orderIdSchema,
   accountId: coreIdSchema,
   symbol: symbolSchema,
   side: sideSchema,
   price: ticksSchema,
   qty: z.number().int().nonnegative(),
+};
+
+export const orderCancelledSchema = z.object({
+  type: z.literal("OrderCancelled"),
+  ...restingOrderFields,
   remaining: z.number().int().nonnegative(),
   reason: cancelReasonSchema,
 });
 
 export const orderAmendedSchema = z.object({
   type: z.literal("OrderAmended"),
-  orderId: orderIdSchema,
-  accountId: coreIdSchema,
-  symbol: symbolSchema,
-  side: sideSchema,
-  price: ticksSchema,
-  qty: z.number().int().nonnegative(),
+  ...restingOrderFields,
   remaining: z.number().int().nonnegative(),
 });
 
@@ -135,10 +140,5 @@ export const orderReplacedSchema = z.object({
 
 export const orderExpiredSchema = z.object({
   type: z.literal("OrderExpired"),
-  orderId: orderIdSchema,
-  accountId: coreIdSchema,
-  symbol: symbolSchema,
-  side: sideSchema,
-  price: ticksSchema,
-  qty: z.number().int().nonnegative(),
+  ...restingOrderFields,
 });

@@ -2,7 +2,13 @@
 // derives these from the domain's product grid and reference data.
 import { z } from "zod";
 import { feeBpsMax, feeBpsMin, lotsMax, priceTicksMax } from "../limits.ts";
-import { commandIdSchema, currencySchema, epochMsSchema, operatorIdSchema } from "./core-common.ts";
+import {
+  commandIdSchema,
+  currencySchema,
+  epochMsSchema,
+  operatorIdSchema,
+  symbolSchema,
+} from "./core-common.ts";
 
 export const productKindSchema = z.enum(["hourly", "daily", "future"]);
 export type ProductKind = z.infer<typeof productKindSchema>;
@@ -13,7 +19,7 @@ const bps = z.number().int().min(feeBpsMin).max(feeBpsMax);
 
 export const productSpecSchema = z
   .object({
-    symbol: z.string().min(3).max(40),
+    symbol: symbolSchema,
     kind: productKindSchema,
     accelerator: z.string().regex(/^[A-Z0-9]{2,12}$/),
     zone: z.string().regex(/^[A-Z0-9]{2,16}$/),

@@ -1,6 +1,6 @@
 // Trading states of a product and the command that moves between them.
 import { z } from "zod";
-import { commandIdSchema, operatorIdSchema } from "./core-common.ts";
+import { commandIdSchema, operatorIdSchema, symbolSchema } from "./core-common.ts";
 
 export const tradingStateSchema = z.enum(["pre_open", "open", "halted", "closed", "gate_closed", "settled"]);
 export type TradingState = z.infer<typeof tradingStateSchema>;
@@ -22,13 +22,13 @@ export const setTradingStateSchema = z.object({
   type: z.literal("SetTradingState"),
   commandId: commandIdSchema,
   operatorId: operatorIdSchema,
-  symbol: z.string().min(3).max(40),
+  symbol: symbolSchema,
   state: tradingStateSchema,
 });
 
 export const tradingStateChangedSchema = z.object({
   type: z.literal("TradingStateChanged"),
-  symbol: z.string().min(3).max(40),
+  symbol: symbolSchema,
   from: tradingStateSchema,
   to: tradingStateSchema,
 });
