@@ -35,7 +35,7 @@ import {
   evolveOrderReduced,
   evolveOrderReplaced,
 } from "./settlement.ts";
-import { type Applied, type CoreState, type Outcome, rememberOutcome, type Sequenced } from "./state.ts";
+import type { Applied, CoreState, Outcome, Sequenced } from "./state.ts";
 import { evolveTradeExecuted } from "./trades.ts";
 
 const assertNever = (value: never): never => {
@@ -152,14 +152,12 @@ export function applyCommand(state: CoreState, sequenced: Sequenced<CoreCommand>
   if (decision.reject) {
     const { code, message } = decision.reject;
     const accountId = "accountId" in command ? command.accountId : undefined;
-    events.push({
-      type: "CommandRejected",
-      commandId: command.commandId,
-      commandType: command.type,
-      ...(accountId === undefined ? {} : { accountId }),
-      code,
-      message,
-    });
+    const { commandId, type: commandType } = command;
+    events.push(
+      accountId === undefined
+        ? { type: "CommandRejected", commandId, commandType, code, message }
+        : { type: "CommandRejected", commandId, commandType, accountId, code, message },
+    );
     outcome = { status: "rejected", seq, code, message };
   } else {
     outcome =
@@ -167,6 +165,6 @@ export function applyCommand(state: CoreState, sequenced: Sequenced<CoreCommand>
         ? { status: "accepted", seq }
         : { status: "accepted", seq, orderId: decision.orderId };
   }
-  rememberOutcome(state, command.commandId, outcome);
+  state.dedupe.remember(command.commandId, outcome);
   return { outcome, events, duplicate: false };
 }

@@ -12,18 +12,15 @@ import {
   type Order,
   type OrderRecord,
   type Position,
-  type Product,
   positionOf,
   pushBounded,
 } from "./state.ts";
 
 type Evt<T extends CoreEvent["type"]> = Extract<CoreEvent, { type: T }>;
 
-export function changeOpenLots(account: Account, product: Product, order: Order, lots: number): Position {
-  const position = positionOf(account, product.idx);
+export function changeOpenLots(position: Position, order: Order, lots: number): void {
   if (order.side === "buy") position.openBidLots += lots;
   else position.openAskLots += lots;
-  return position;
 }
 
 function takeHold(balance: Balance, order: Order): void {
@@ -60,7 +57,8 @@ export function evolveOrderAccepted(state: CoreState, event: Evt<"OrderAccepted"
   account.openOrders.set(order.orderId, order);
   account.openClientIds.set(order.clientOrderId, order.orderId);
   takeHold(balanceOf(account, product.spec.currency), order);
-  const position = changeOpenLots(account, product, order, order.qty);
+  const position = positionOf(account, product.idx);
+  changeOpenLots(position, order, order.qty);
   if (product.physical) refreshCommitment(account, product, position);
 }
 
@@ -113,7 +111,8 @@ export function evolveOrderReduced(
   const product = state.productsByIdx[order.productIdx]!;
   releaseLots(balanceOf(account, product.spec.currency), order, event.qty);
   if (event.type === "OrderAmended") order.qty -= event.qty;
-  const position = changeOpenLots(account, product, order, -event.qty);
+  const position = positionOf(account, product.idx);
+  changeOpenLots(position, order, -event.qty);
   if (product.physical) refreshCommitment(account, product, position);
   if (order.remaining === 0)
     closeOrder(state, account, order, event.type === "OrderExpired" ? "expired" : "cancelled", seq);
@@ -135,7 +134,8 @@ export function evolveOrderReplaced(state: CoreState, event: Evt<"OrderReplaced"
   order.marginPerLot = hold.marginPerLot;
   order.voucherHold = event.voucherHold;
   takeHold(balance, order);
-  const position = changeOpenLots(account, product, order, event.qty - openBefore);
+  const position = positionOf(account, product.idx);
+  changeOpenLots(position, order, event.qty - openBefore);
   if (product.physical) refreshCommitment(account, product, position);
 }
 

@@ -22,7 +22,6 @@ import {
   type Outcome,
   type Position,
   pushBounded,
-  rememberOutcome,
 } from "./state.ts";
 
 export interface AccountSnapshot {
@@ -85,7 +84,7 @@ export function snapshotState(state: CoreState): CoreSnapshot {
     orders: [...state.orders.values()].map((o) => ({ ...o })),
     apiKeys: [...state.apiKeys],
     totals: [...state.totals].map(([c, t]) => [c, { ...t }]),
-    dedupe: [...state.dedupe],
+    dedupe: state.dedupe.entries(),
   };
 }
 
@@ -116,7 +115,7 @@ export function restoreState(snapshot: CoreSnapshot): CoreState {
   }
   for (const [keyId, key] of snapshot.apiKeys) state.apiKeys.set(keyId, key);
   for (const [c, t] of snapshot.totals) state.totals.set(c, { ...t });
-  for (const [id, outcome] of snapshot.dedupe) rememberOutcome(state, id, outcome);
+  for (const [id, outcome] of snapshot.dedupe) state.dedupe.remember(id, outcome);
   return state;
 }
 

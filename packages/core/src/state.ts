@@ -5,6 +5,7 @@ import type { Capability, CoreEvent, ProductSpec, RejectCode, TradingState } fro
 import type { Side, TimeInForce } from "@ghx/engine";
 import { CoreSink, type MatchingBook } from "./book.ts";
 import { capacityKeyOf } from "./capacity.ts";
+import { DedupeWindow } from "./dedupe.ts";
 import { dedupeWindowMax, fillsPerAccountMax, historyPerAccountMax } from "./limits.ts";
 
 /** One currency of one account, in minor units. Vouchers are kept apart from cash. */
@@ -157,14 +158,8 @@ export interface CoreState {
   /** keyId → key, over all accounts (the gateway looks keys up by id). */
   readonly apiKeys: Map<string, ApiKey>;
   readonly totals: Map<string, CurrencyTotals>;
-  /** commandId → first outcome, oldest first (FIFO window). */
-  readonly dedupe: Map<string, Outcome>;
-  /**
-   * The window's command ids as a ring; dedupeNext is the oldest once full. A ring because
-   * evicting through Map.keys() rescans deleted slots and turns O(1) into O(window).
-   */
-  readonly dedupeRing: (string | undefined)[];
-  dedupeNext: number;
+  /** commandId → first outcome over the last dedupeWindowMax commands. */
+  readonly dedupe: DedupeWindow;
   lastSeq: number;
   lastTs: number;
   /** Where every book reports; not state itself (see book.ts). */
@@ -197,9 +192,7 @@ export function initialState(): CoreState {
     orders: new Map(),
     apiKeys: new Map(),
     totals: new Map(),
-    dedupe: new Map(),
-    dedupeRing: new Array<string | undefined>(dedupeWindowMax),
-    dedupeNext: 0,
+    dedupe: new DedupeWindow(dedupeWindowMax),
     lastSeq: 0,
     lastTs: 0,
     sink: new CoreSink(accountsByIdx),
@@ -324,13 +317,4 @@ export function addProduct(
   state.products.set(spec.symbol, product);
   state.productsByIdx.push(product);
   return product;
-}
-
-/** Remembers a command's first outcome, evicting the oldest once the window is full. */
-export function rememberOutcome(state: CoreState, commandId: string, outcome: Outcome): void {
-  const evicted = state.dedupeRing[state.dedupeNext];
-  if (evicted !== undefined) state.dedupe.delete(evicted);
-  state.dedupeRing[state.dedupeNext] = commandId;
-  state.dedupeNext = (state.dedupeNext + 1) % dedupeWindowMax;
-  state.dedupe.set(commandId, outcome);
 }

@@ -121,10 +121,32 @@ function recordFill(
   pushBounded(account.fills, fill);
 }
 
+/** One side's order after a fill: open lots, capacity commitment, fill record, closed when done. */
+function fillOrder(
+  state: CoreState,
+  account: Account,
+  order: Order,
+  position: Position,
+  product: Product,
+  trade: Trade,
+  fee: number,
+  seq: number,
+  ts: number,
+): void {
+  order.remaining -= trade.qty;
+  order.filled += trade.qty;
+  changeOpenLots(position, order, -trade.qty);
+  if (product.physical) refreshCommitment(account, product, position);
+  recordFill(account, order, product, trade, fee, seq, ts);
+  if (order.remaining === 0) closeOrder(state, account, order, "filled", seq);
+}
+
 export function evolveTradeExecuted(state: CoreState, trade: Trade, seq: number, ts: number): void {
   const maker = state.orders.get(trade.makerOrderId)!;
   const taker = state.orders.get(trade.takerOrderId)!;
-  const [buyOrder, sellOrder] = trade.takerSide === "buy" ? [taker, maker] : [maker, taker];
+  const takerBuys = trade.takerSide === "buy";
+  const buyOrder = takerBuys ? taker : maker;
+  const sellOrder = takerBuys ? maker : taker;
   const buyer = state.accountsByIdx[buyOrder.accountIdx]!;
   const seller = state.accountsByIdx[sellOrder.accountIdx]!;
   // Vouchers are held before the counterparty is known; STP by owner makes this unreachable.
@@ -135,8 +157,8 @@ export function evolveTradeExecuted(state: CoreState, trade: Trade, seq: number,
   const notional = notionalMinor(trade.price, product.lotTickMinor, q);
   const makerFee = feeMinor(notional, spec.makerFeeBps);
   const takerFee = feeMinor(notional, spec.takerFeeBps);
-  const buyFee = buyOrder === taker ? takerFee : makerFee;
-  const sellFee = buyOrder === taker ? makerFee : takerFee;
+  const buyFee = takerBuys ? takerFee : makerFee;
+  const sellFee = takerBuys ? makerFee : takerFee;
   const buyBalance = balanceOf(buyer, spec.currency);
   const sellBalance = balanceOf(seller, spec.currency);
   const buyPosition = positionOf(buyer, product.idx);
@@ -155,15 +177,6 @@ export function evolveTradeExecuted(state: CoreState, trade: Trade, seq: number,
   totalsOf(state, spec.currency).feeIncome += makerFee + takerFee;
   buyPosition.qty += q;
   sellPosition.qty -= q;
-  for (const [account, order, fee] of [
-    [buyer, buyOrder, buyFee],
-    [seller, sellOrder, sellFee],
-  ] as const) {
-    order.remaining -= q;
-    order.filled += q;
-    changeOpenLots(account, product, order, -q);
-    if (product.physical) refreshCommitment(account, product, positionOf(account, product.idx));
-    recordFill(account, order, product, trade, fee, seq, ts);
-    if (order.remaining === 0) closeOrder(state, account, order, "filled", seq);
-  }
+  fillOrder(state, buyer, buyOrder, buyPosition, product, trade, buyFee, seq, ts);
+  fillOrder(state, seller, sellOrder, sellPosition, product, trade, sellFee, seq, ts);
 }

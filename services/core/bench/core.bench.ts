@@ -8,6 +8,8 @@
 //  5. the core alone (applyCommand over pre-generated commands, no runtime, no journal)
 // Every phase also reports CPU µs per command (process.cpuUsage, all threads): on a shared box
 // neighbours stretch wall time far more than CPU time, so compare runs by CPU time first.
+// Commands go in through submitValid, as in both modes: they are validated once, at the trust
+// boundary (the gateway in process, the bus when the core runs on its own).
 // Options: --seconds <s per phase> --rate <offered commands/s> --window <outstanding commands>
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -54,7 +56,7 @@ async function withCore<T>(
 }
 
 async function setup(core: CoreRuntime, commands: CoreCommand[]): Promise<void> {
-  await Promise.all(commands.map((c) => core.submit(c)));
+  await Promise.all(commands.map((c) => core.submitValid(c)));
 }
 
 /** CPU time (user + system, every thread of the process) since `since`, in µs. */
@@ -83,7 +85,7 @@ async function saturate(
       }
       while (outstanding < windowMax) {
         outstanding++;
-        core.submit(next()).then(() => {
+        core.submitValid(next()).then(() => {
           acked++;
           outstanding--;
           if (outstanding === windowMax / 2 || outstanding === 0) setImmediate(pump);
@@ -129,7 +131,7 @@ async function openLoop(core: CoreRuntime, next: () => CoreCommand, rate: number
       const due = Math.min(total, Math.floor(((performance.now() - started) / 1000) * rate));
       for (; sent < due; sent++) {
         const intended = started + (sent / rate) * 1000;
-        core.submit(next()).then(
+        core.submitValid(next()).then(
           () => {
             histogram.recordValue(Math.max(1, Math.round((performance.now() - intended) * 1000)));
             if (++done === total) resolve();

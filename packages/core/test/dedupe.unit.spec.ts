@@ -1,0 +1,46 @@
+import { describe, expect, it } from "vitest";
+import { DedupeWindow } from "../src/dedupe.ts";
+import type { Outcome } from "../src/state.ts";
+
+const accepted = (seq: number, orderId?: number): Outcome =>
+  orderId === undefined ? { status: "accepted", seq } : { status: "accepted", seq, orderId };
+
+describe("DedupeWindow", () => {
+  it("returns each first outcome as it was given: accepted, with an order id, rejected", () => {
+    const window = new DedupeWindow(8);
+    const rejected: Outcome = {
+      status: "rejected",
+      seq: 3,
+      code: "ORDER_NOT_FOUND",
+      message: "no open order 9",
+    };
+    window.remember("a", accepted(1));
+    window.remember("b", accepted(2, 2));
+    window.remember("c", rejected);
+    expect(window.get("a")).toEqual(accepted(1));
+    expect(window.get("b")).toEqual(accepted(2, 2));
+    expect(window.get("c")).toEqual(rejected);
+    expect(window.get("d")).toBeUndefined();
+  });
+
+  it("forgets the oldest command id once full, and a slot reused by an accept keeps no old reject", () => {
+    const window = new DedupeWindow(3);
+    window.remember("r", { status: "rejected", seq: 1, code: "UNKNOWN_ACCOUNT", message: "x" });
+    for (let i = 2; i <= 4; i++) window.remember(`c${i}`, accepted(i, i));
+    expect(window.get("r")).toBeUndefined();
+    expect(window.size).toBe(3);
+    expect(window.get("c4")).toEqual(accepted(4, 4));
+    expect(window.entries().map(([id]) => id)).toEqual(["c2", "c3", "c4"]);
+  });
+
+  it("rebuilds the same window from its entries (what snapshots rely on)", () => {
+    const window = new DedupeWindow(4);
+    for (let i = 1; i <= 6; i++) window.remember(`c${i}`, accepted(i));
+    const copy = new DedupeWindow(4);
+    for (const [id, outcome] of window.entries()) copy.remember(id, outcome);
+    expect(copy.entries()).toEqual(window.entries());
+    copy.remember("c7", accepted(7));
+    window.remember("c7", accepted(7));
+    expect(copy.entries()).toEqual(window.entries());
+  });
+});
