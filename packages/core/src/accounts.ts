@@ -22,6 +22,8 @@ export function decideCreateAccount(state: CoreState, cmd: Cmd<"CreateAccount">)
 }
 
 export function decideRegisterApiKey(state: CoreState, cmd: Cmd<"RegisterApiKey">): Decision {
+  const denied = operatorCheck(state, cmd.operatorId);
+  if (denied) return denied;
   const account = accountOrReject(state, cmd.accountId);
   if (isDecision(account)) return account;
   if (state.apiKeys.has(cmd.keyId)) return reject("API_KEY_EXISTS", `key ${cmd.keyId} exists`);

@@ -20,6 +20,8 @@ export const createAccountSchema = z.object({
 export const registerApiKeySchema = z.object({
   type: z.literal("RegisterApiKey"),
   commandId: commandIdSchema,
+  /** Keys are issued by operators; absent means the exchange itself (its first-start bootstrap). */
+  operatorId: operatorIdSchema,
   accountId: coreIdSchema,
   keyId: coreIdSchema,
   publicKey: publicKeySchema,
