@@ -45,7 +45,13 @@ describe("accounts and keys", () => {
       .when({ ...deposit("t", 5), operatorId: "ops" } as Given)
       .thenEvents([{ type: "Deposited", amount: 5 }]);
     spec.when({ ...deposit("t", 5), operatorId: "t" } as Given).thenRejects("CAPABILITY_MISSING");
-    const register = { type: "RegisterApiKey", accountId: "t", keyId: "k", publicKey: key, scopes: ["trade"] };
+    const register = {
+      type: "RegisterApiKey",
+      accountId: "t",
+      keyId: "k",
+      publicKey: key,
+      scopes: ["trade"],
+    };
     spec.when({ ...register, operatorId: "t" } as Given).thenRejects("CAPABILITY_MISSING");
     expect(queries.apiKey(spec.state, "k")).toBeUndefined();
     spec.when({ ...register, operatorId: "ops" } as Given).thenEvents([{ type: "ApiKeyRegistered" }]);
