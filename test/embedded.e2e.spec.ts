@@ -100,11 +100,14 @@ describe("embedded exchange (child process)", () => {
     const operator = Client.fromKeyFile(exchange.urls[0]!, exchange.operatorKeyFile);
     const before = await operator.ok("GET", "/v1/products");
     const indexBefore = await operator.ok("GET", "/v1/index/H100/WUHU");
+    // Built live from the core's records before the restart, from the stored events after it.
+    const tradesBefore = await (await fetch(`${exchange.urls[0]!}/v1/trades/${symbol}`)).json();
     await exchange.stop();
     exchange = await startEmbeddedExchange(dataDir);
     const after = Client.fromKeyFile(exchange.urls[0]!, exchange.operatorKeyFile);
     expect(exchange.output.join("\n")).not.toContain("Created the operator account");
     expect(await after.ok("GET", "/v1/products")).toEqual(before);
     expect(await after.ok("GET", "/v1/index/H100/WUHU")).toEqual(indexBefore);
+    expect(await (await fetch(`${exchange.urls[0]!}/v1/trades/${symbol}`)).json()).toEqual(tradesBefore);
   });
 });

@@ -11,7 +11,7 @@
 // First start creates the operator account and its key file (0600) in the data directory.
 import { mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { type CoreClient, startEmbeddedCore } from "@ghx/core-service";
+import { type CoreClient, commandEvents, type EventsRecord, startEmbeddedCore } from "@ghx/core-service";
 import { type EventStore, openFileEventStore } from "@ghx/eventstore";
 import {
   buildGateway,
@@ -60,7 +60,7 @@ export async function startExchange(options: ExchangeOptions): Promise<Exchange>
     const indexJournal = await IndexJournal.open(store, (error) =>
       console.error(`index: publications are no longer journaled: ${error.message}`),
     );
-    const following = followProjections(store, (command) => {
+    const following = followProjections(store, core, (command) => {
       feed.ingest(command);
       const published = index.apply(command);
       for (const value of published) feed.publishIndex(value.key, value);
@@ -104,20 +104,40 @@ export async function startExchange(options: ExchangeOptions): Promise<Exchange>
   }
 }
 
-/** Replays `core-events` from the start into `onCommand`, then follows live; stop() ends it. */
-function followProjections(store: EventStore, onCommand: (command: CommandEvents) => void) {
+/**
+ * The projections' input: `core-events` from the store up to the present (what a restart has to
+ * rebuild), then the live tail straight from the core as it publishes each record, so live
+ * events are not read back from disk, parsed and validated a second time in the same process.
+ * The core's listener is attached before the store is read, so every record is seen by one of
+ * the two; a record seen by both is passed on once (by sequence number).
+ */
+function followProjections(store: EventStore, core: CoreClient, onCommand: (command: CommandEvents) => void) {
   const abort = new AbortController();
   let caughtUp = false;
+  let lastSeq = 0;
+  const early: EventsRecord[] = [];
+  const deliver = (command: CommandEvents) => {
+    if (command.seq <= lastSeq) return;
+    lastSeq = command.seq;
+    onCommand(command);
+  };
+  const unsubscribe = core.onEvents((record) => {
+    if (!caughtUp) early.push(record);
+    else for (const command of commandEvents(record)) deliver(command);
+  });
   const done = followCoreEvents(store, {
     signal: abort.signal,
-    onCommand,
+    onCommand: deliver,
     onCaughtUp: () => {
+      abort.abort();
+      for (const record of early.splice(0)) for (const command of commandEvents(record)) deliver(command);
       caughtUp = true;
     },
   });
   return {
     caughtUp: () => caughtUp,
     async stop() {
+      unsubscribe();
       abort.abort();
       await done.catch((error: unknown) => {
         if (!abort.signal.aborted) throw error;
