@@ -111,14 +111,17 @@ export function hourlyIndex(inputs: HourlyInputs, tick: string): HourlyResult {
   return { ...none, value: undefined, method: undefined, stale: true };
 }
 
-/** Mean of the hourly values of a day (the ones that exist), at the same precision. */
-export function dailyIndex(hourlyValues: readonly string[]): string | undefined {
-  if (hourlyValues.length === 0) return undefined;
+/**
+ * Mean of index values at their precision: the daily value of a day's hourly values, the monthly
+ * value of a month's daily values (the ones that exist).
+ */
+export function meanIndex(values: readonly string[]): string | undefined {
+  if (values.length === 0) return undefined;
   // Places as written ("10.0000" has four; decimal.js would count none).
-  const places = Math.max(...hourlyValues.map((v) => v.split(".")[1]?.length ?? 0));
-  return hourlyValues
+  const places = Math.max(...values.map((v) => v.split(".")[1]?.length ?? 0));
+  return values
     .reduce((sum, v) => sum.plus(v), new D(0))
-    .div(hourlyValues.length)
+    .div(values.length)
     .toFixed(places);
 }
 

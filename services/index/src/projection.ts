@@ -1,15 +1,16 @@
 // The index from the core's events: hourly spot trades per (class, zone, delivery hour); at the
 // product's close (gate closure) its hourly value by the methodology, the zone's H100-equivalent
-// composite for that hour, and after hour 23 the day's mean. Pure: the core's time only.
+// composite for that hour, after hour 23 the day's mean, and with each day the month-to-date mean of
+// the daily values (the monthly futures' final settlement reference). Pure: the core's time only.
 import type { ProductSpec } from "@ghx/domain";
 import { type CommandEvents, L2Book, PriceFormat } from "@ghx/market-data";
 import {
   type CompositeClassInput,
   compositeIndex,
-  dailyIndex,
   extraDecimals,
   hourlyIndex,
   type IndexTrade,
+  meanIndex,
   ratioWindowHours,
 } from "./methodology.ts";
 import type { IndexPublished } from "./schemas.ts";
@@ -17,6 +18,14 @@ import { compositeBaseClass, compositeClass } from "./schemas.ts";
 
 const hourMs = 3_600_000;
 const dayMs = 24 * hourMs;
+const monthStart = (ms: number) => {
+  const d = new Date(ms);
+  return Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1);
+};
+const nextMonthStart = (ms: number) => {
+  const d = new Date(ms);
+  return Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1);
+};
 /** Publications kept per key for REST history (a year of hourly and daily values). */
 export const historyPerKeyMax = 24 * 366 + 366;
 
@@ -43,6 +52,8 @@ export class IndexProjection {
   /** CLASS.ZONE → hour start → published hourly value. */
   private readonly hours = new Map<string, Map<number, HourValue>>();
   private readonly latest = new Map<string, string>();
+  /** CLASS.ZONE → day start → daily value, for the current month. */
+  private readonly days = new Map<string, Map<number, { value: string; stale: boolean }>>();
   private readonly revisions = new Map<string, number>();
   readonly history = new Map<string, IndexPublished[]>();
 
@@ -124,7 +135,10 @@ export class IndexProjection {
     ];
     const composite = this.composite(spec, product.tick, hour, ts);
     if (composite) out.push(composite);
-    if ((hour + hourMs) % dayMs === 0) out.push(this.daily(key, common, hour - (hour % dayMs)));
+    if ((hour + hourMs) % dayMs === 0) {
+      const daily = this.daily(key, common, hour - (hour % dayMs));
+      out.push(daily, this.monthly(key, common, daily));
+    }
     return out;
   }
 
@@ -132,7 +146,7 @@ export class IndexProjection {
     const hours = [...(this.hours.get(key) ?? new Map<number, HourValue>())]
       .filter(([h]) => h >= day && h < day + dayMs)
       .sort(([a], [b]) => a - b);
-    const value = dailyIndex(hours.map(([, v]) => v.value)) ?? null;
+    const value = meanIndex(hours.map(([, v]) => v.value)) ?? null;
     return {
       type: "IndexPublished",
       v: 1,
@@ -147,6 +161,39 @@ export class IndexProjection {
       inputs: {
         source: "daily",
         hours: hours.map(([periodStart, v]) => ({ periodStart, value: v.value, method: v.method })),
+      },
+    };
+  }
+
+  /**
+   * The mean of the month's daily values so far, republished (revision + 1) with each day; the
+   * one after the month's last day is final. A future on C.Z for that month settles at it.
+   */
+  private monthly(key: string, common: PublicationCommon, daily: IndexPublished): IndexPublished {
+    const month = monthStart(daily.periodStart);
+    const days = this.days.get(key) ?? new Map<number, { value: string; stale: boolean }>();
+    this.days.set(key, days);
+    for (const day of days.keys()) if (day < month) days.delete(day);
+    if (daily.value !== null) days.set(daily.periodStart, { value: daily.value, stale: daily.stale });
+    const inMonth = [...days].sort(([a], [b]) => a - b);
+    const revisionKey = `${key}@month@${month}`;
+    const revision = this.revisions.get(revisionKey) ?? 0;
+    this.revisions.set(revisionKey, revision + 1);
+    return {
+      type: "IndexPublished",
+      v: 1,
+      key,
+      ...common,
+      kind: "monthly",
+      periodStart: month,
+      value: meanIndex(inMonth.map(([, d]) => d.value)) ?? null,
+      method: "mean",
+      stale: inMonth.some(([, d]) => d.stale),
+      revision,
+      inputs: {
+        source: "monthly",
+        days: inMonth.map(([periodStart, d]) => ({ periodStart, value: d.value })),
+        final: daily.periodStart + dayMs === nextMonthStart(daily.periodStart),
       },
     };
   }
@@ -210,7 +257,12 @@ export class IndexProjection {
   }
 
   /** Publications of a key with periodStart in [from, to), oldest first. */
-  query(key: string, from = 0, to = Number.MAX_SAFE_INTEGER, kind?: "hourly" | "daily"): IndexPublished[] {
+  query(
+    key: string,
+    from = 0,
+    to = Number.MAX_SAFE_INTEGER,
+    kind?: IndexPublished["kind"],
+  ): IndexPublished[] {
     return (this.history.get(key) ?? []).filter(
       (e) => e.periodStart >= from && e.periodStart < to && (kind === undefined || e.kind === kind),
     );

@@ -10,7 +10,7 @@ const params = z.object({
 const query = z.object({
   from: z.coerce.number().int().nonnegative().optional(),
   to: z.coerce.number().int().nonnegative().optional(),
-  kind: z.enum(["hourly", "daily"]).optional(),
+  kind: z.enum(["hourly", "daily", "monthly"]).optional(),
 });
 
 export async function indexPlugin(

@@ -1,8 +1,9 @@
 // Hand-worked index cases (METHODOLOGY.md, "Worked examples"): outlier trimming, the MAD floor,
 // each fallback, the daily mean and the composite's ratios and weights.
 import type { CoreEvent, ProductSpec } from "@ghx/domain";
+import { indexPublicationSchema, monthlyIndexSchema } from "@ghx/market-data";
 import { describe, expect, it } from "vitest";
-import { compositeIndex, dailyIndex, hourlyIndex, IndexProjection, trimOutliers } from "../src/index.ts";
+import { compositeIndex, hourlyIndex, IndexProjection, meanIndex, trimOutliers } from "../src/index.ts";
 
 const t = (price: number, qty: number) => ({ price, qty });
 
@@ -52,8 +53,8 @@ describe("hourly index", () => {
   });
 
   it("takes the daily value as the mean of the hourly values, half-even", () => {
-    expect(dailyIndex(["10.0000", "12.0000", "11.5000"])).toBe("11.1667");
-    expect(dailyIndex([])).toBeUndefined();
+    expect(meanIndex(["10.0000", "12.0000", "11.5000"])).toBe("11.1667");
+    expect(meanIndex([])).toBeUndefined();
   });
 });
 
@@ -82,8 +83,9 @@ describe("H100-equivalent composite", () => {
 });
 
 const hour = Date.UTC(2026, 10, 24, 23);
-const spec = (accelerator: string): ProductSpec => ({
-  symbol: `${accelerator}.WUHU.20261124T23`,
+/** The hourly product of `from` (an hour start), e.g. H100.WUHU.20261124T23. */
+const spec = (accelerator: string, from = hour): ProductSpec => ({
+  symbol: `${accelerator}.WUHU.${new Date(from).toISOString().slice(0, 13).replaceAll("-", "")}`,
   kind: "hourly",
   accelerator,
   zone: "WUHU",
@@ -98,8 +100,8 @@ const spec = (accelerator: string): ProductSpec => ({
   takerFeeBps: 0,
   marginBps: 0,
   positionLimitLots: 1_000,
-  deliveryFrom: hour,
-  deliveryTo: hour + 3_600_000,
+  deliveryFrom: from,
+  deliveryTo: from + 3_600_000,
 });
 
 const accepted = (
@@ -161,6 +163,7 @@ describe("index projection", () => {
     expect(published.map((e) => [e.key, e.kind, e.value, e.method])).toEqual([
       ["H100.WUHU", "hourly", "10.0200", "mid"],
       ["H100.WUHU", "daily", "10.0200", "mean"],
+      ["H100.WUHU", "monthly", "10.0200", "mean"],
     ]);
     expect(published[0]!.inputs).toMatchObject({
       source: "hourly",
@@ -205,6 +208,62 @@ describe("index projection", () => {
       ["H100.WUHU", "15.0000", "transactions"],
       ["H100EQ.WUHU", "15.0000", "composite"],
       ["H100.WUHU", "15.0000", "mean"],
+      ["H100.WUHU", "15.0000", "mean"],
     ]);
+  });
+
+  it("publishes the month-to-date mean of the daily values with each day, final after the month's last day", () => {
+    const index = new IndexProjection();
+    let seq = 0;
+    // Hour 23 of a day: a bid and an ask 2 ticks apart, then gate closure (value = the mid).
+    const closeDay = (day: number, mid: number) => {
+      const product = spec("H100", day + 23 * 3_600_000);
+      const events: CoreEvent[] = [
+        { type: "ProductListed", product, state: "open" },
+        accepted(++seq, product.symbol, "buy", mid - 1, 1),
+        accepted(++seq, product.symbol, "sell", mid + 1, 1),
+      ];
+      index.apply({ seq: ++seq, ts: seq, events });
+      const closing: CoreEvent = {
+        type: "TradingStateChanged",
+        symbol: product.symbol,
+        from: "open",
+        to: "gate_closed",
+      };
+      return index.apply({ seq: ++seq, ts: seq, events: [closing] }).filter((e) => e.kind === "monthly");
+    };
+    const day = (d: number) => Date.UTC(2026, 10, d);
+    const monthly = [
+      ...closeDay(day(28), 1000),
+      ...closeDay(day(29), 1200),
+      ...closeDay(day(30), 1100),
+      ...closeDay(day(31), 2000), // 1 December
+    ];
+    expect(
+      monthly.map((e) => [
+        e.periodStart,
+        e.value,
+        e.revision,
+        e.inputs.source === "monthly" && e.inputs.final,
+      ]),
+    ).toEqual([
+      [day(1), "10.0000", 0, false],
+      [day(1), "11.0000", 1, false],
+      [day(1), "11.0000", 2, true],
+      [Date.UTC(2026, 11, 1), "20.0000", 0, false],
+    ]);
+    expect(monthly[2]!.inputs).toEqual({
+      source: "monthly",
+      days: [
+        { periodStart: day(28), value: "10.0000" },
+        { periodStart: day(29), value: "12.0000" },
+        { periodStart: day(30), value: "11.0000" },
+      ],
+      final: true,
+    });
+    // market-data reads these (its index channel and the futures' settlement references).
+    for (const e of monthly)
+      expect(() => monthlyIndexSchema.parse(indexPublicationSchema.parse(e))).not.toThrow();
+    expect(index.query("H100.WUHU", day(1), day(2), "monthly")).toHaveLength(3);
   });
 });

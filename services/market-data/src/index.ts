@@ -30,6 +30,13 @@ export {
   type Trade,
 } from "./projections/market.ts";
 export {
+  type IndexPublication,
+  indexPublicationSchema,
+  indexStream,
+  monthlyIndexSchema,
+  type SettlementReference,
+} from "./projections/settlement.ts";
+export {
   type MarketDataService,
   type MarketDataServiceOptions,
   type ServiceCheckpoint,

@@ -1,4 +1,6 @@
-// Distributed mode: market-data as its own process over the JetStream event store.
+// Distributed mode: market-data as its own process over the JetStream event store: core-events
+// for the market and private feeds, the index's journal (ghx-index, written by
+// services/index/src/main.ts) for the index channel and the futures' settlement prices.
 //   node --import tsx services/market-data/src/main.ts --nats nats://127.0.0.1:4300 --port 8091 --data ./data/md
 import { parseArgs } from "node:util";
 import { openJetStreamEventStore } from "@ghx/eventstore";

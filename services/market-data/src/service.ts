@@ -1,6 +1,7 @@
-// The standalone market-data service (distributed mode): follows the event store, keeps the
-// projections, checkpoints them to a file now and then, and serves REST and the feed on its own
-// port. Restart = load the checkpoint, then the event log after its position.
+// The standalone market-data service (distributed mode): follows the event store (core-events,
+// and the index's journal `ghx-index` for the index channel and the futures' settlement prices),
+// keeps the projections, checkpoints them to a file now and then, and serves REST and the feed on
+// its own port. Restart = load the checkpoint, then the event log after its position.
 import { existsSync } from "node:fs";
 import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
 import { join } from "node:path";
@@ -11,6 +12,7 @@ import { marketDataPlugin } from "./http/routes.ts";
 import { checkpointEveryEvents } from "./limits.ts";
 import { AccountProjection, type AccountsCheckpoint } from "./projections/accounts.ts";
 import { type MarketCheckpoint, MarketProjection } from "./projections/market.ts";
+import { indexPublicationSchema, indexStream } from "./projections/settlement.ts";
 import { followCoreEvents } from "./source.ts";
 
 export interface ServiceCheckpoint {
@@ -29,9 +31,6 @@ export interface MarketDataServiceOptions {
   readonly port?: number;
   readonly checkpointEveryEvents?: number;
   readonly feed?: Omit<MarketFeedOptions, "market" | "accounts">;
-  /** Records of other followed streams (e.g. the index's IndexPublished events). */
-  readonly otherPrefixes?: readonly string[];
-  readonly onOther?: (event: RecordedEvent, feed: MarketFeed) => void;
 }
 
 export interface MarketDataService {
@@ -44,6 +43,12 @@ export interface MarketDataService {
   position(): bigint | undefined;
   checkpoint(): Promise<void>;
   close(): Promise<void>;
+}
+
+/** An IndexPublished event of the index's journal; a malformed one stops the service (zod error). */
+function publishIndexEvent(feed: MarketFeed, event: RecordedEvent): void {
+  const publication = indexPublicationSchema.parse(event.data);
+  feed.publishIndex(publication.key, publication);
 }
 
 const checkpointFile = (dataDir: string) => join(dataDir, "market-data.checkpoint.json");
@@ -102,7 +107,7 @@ export async function startMarketDataService(options: MarketDataServiceOptions):
   const following = followCoreEvents(options.store, {
     ...(position === undefined ? {} : { after: position }),
     signal: abort.signal,
-    ...(options.otherPrefixes ? { otherPrefixes: options.otherPrefixes } : {}),
+    otherPrefixes: [indexStream],
     onCommand: (command) => {
       feed.ingest(command);
       sinceCheckpoint += command.events.length;
@@ -113,7 +118,11 @@ export async function startMarketDataService(options: MarketDataServiceOptions):
       sinceCheckpoint = 0;
       void checkpoint();
     },
-    onOther: (event) => options.onOther?.(event, feed),
+    // Position moves only with core-events records: index publications after the checkpoint's
+    // position are applied again after a restart, which changes nothing.
+    onOther: (event) => {
+      if (event.stream === indexStream) publishIndexEvent(feed, event);
+    },
     onCaughtUp: () => markCaughtUp(),
   }).catch((error: unknown) => {
     if (!abort.signal.aborted) throw error;

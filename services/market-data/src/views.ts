@@ -5,6 +5,7 @@ import { type CandleInterval, stats24h } from "./projections/candles.ts";
 import { bookChecksum, type WireLevel } from "./projections/checksum.ts";
 import type { PriceFormat } from "./projections/format.ts";
 import type { ProductMarket, Trade } from "./projections/market.ts";
+import type { SettlementReference } from "./projections/settlement.ts";
 
 export const wireLevels = (format: PriceFormat, levels: readonly Level[]): WireLevel[] =>
   levels.map((l) => [format.price(l.price), l.qty, l.count] as const);
@@ -103,7 +104,8 @@ export function candlesView(product: ProductMarket, interval: CandleInterval, li
   };
 }
 
-export function statusView(product: ProductMarket) {
+/** A future's status carries its settlement reference (null until the index publishes one). */
+export function statusView(product: ProductMarket, settlement: SettlementReference | undefined) {
   const { spec, format } = product;
   return {
     symbol: spec.symbol,
@@ -118,5 +120,6 @@ export function statusView(product: ProductMarket) {
     bandHigh: format.price(spec.bandHighTicks),
     deliveryFrom: spec.deliveryFrom,
     deliveryTo: spec.deliveryTo,
+    ...(spec.kind === "future" ? { settlement: settlement ?? null } : {}),
   };
 }

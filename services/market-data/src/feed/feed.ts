@@ -10,6 +10,7 @@ import * as limits from "../limits.ts";
 import { AccountProjection, type PrivateMessage } from "../projections/accounts.ts";
 import type { CandleInterval } from "../projections/candles.ts";
 import { type CommandEvents, MarketProjection, type ProductMarket } from "../projections/market.ts";
+import { type IndexPublication, indexPublicationSchema } from "../projections/settlement.ts";
 import {
   bookView,
   candlesView,
@@ -53,6 +54,13 @@ export interface FeedStats {
   framesPublished: number;
 }
 
+/** The index channel's message: the publication as the index wrote it, under the feed's type. */
+const indexMessage = (publication: IndexPublication) => ({
+  ...publication,
+  type: "update",
+  channel: "index",
+});
+
 function addTo<K, V>(map: Map<K, Set<V>>, key: K, value: V): void {
   const set = map.get(key);
   if (set) set.add(value);
@@ -72,7 +80,6 @@ export class MarketFeed {
   private readonly resolved = new Map<string, FeedConnection[]>();
   private readonly byAccount = new Map<string, Set<FeedConnection>>();
   private readonly lastTickerKey = new Map<string, string>();
-  private readonly indexValues = new Map<string, Frame>();
   private readonly verifier: RequestVerifier;
   private readonly heartbeat: NodeJS.Timeout;
   private readonly clock: () => number;
@@ -121,11 +128,18 @@ export class MarketFeed {
     if (!this.flushScheduled && this.market.dirty.size > 0) this.scheduleFlush();
   }
 
-  /** An index value (from @ghx/index) for the `index` channel; key is CLASS.ZONE. */
-  publishIndex(key: string, value: Record<string, unknown>): void {
-    const frame = encodeFrame({ type: "update", channel: "index", key, ...value });
-    this.indexValues.set(key, frame);
-    for (const connection of this.subscribers("index", key)) connection.send(frame);
+  /**
+   * A publication of the GHX index (an IndexPublished from @ghx/index, in process or from its
+   * journal) for the `index` channel; a monthly value also updates the status of the futures
+   * that settle at it. `key` is its CLASS.ZONE. Throws if it is not one (zod) or not for `key`.
+   */
+  publishIndex(key: string, publication: unknown): void {
+    const applied = indexPublicationSchema.parse(publication);
+    if (applied.key !== key) throw new Error(`index publication for ${applied.key} published as ${key}`);
+    this.market.applyIndex(applied);
+    const frame = encodeFrame(indexMessage(applied));
+    for (const connection of this.subscribers("index", applied.key)) connection.send(frame);
+    if (!this.flushScheduled && this.market.dirty.size > 0) this.scheduleFlush();
   }
 
   // ---- fan-out -----------------------------------------------------------------------------
@@ -235,7 +249,11 @@ export class MarketFeed {
 
   private publishStatus(product: ProductMarket): void {
     product.statusChanged = false;
-    const frame = encodeFrame({ type: "update", channel: "status", ...statusView(product) });
+    const frame = encodeFrame({
+      type: "update",
+      channel: "status",
+      ...statusView(product, this.market.settlement(product)),
+    });
     for (const connection of this.subscribers("status", product.spec.symbol)) this.deliver(connection, frame);
   }
 
@@ -431,7 +449,8 @@ export class MarketFeed {
   ) {
     const matching = (symbol: string) => patterns.some((segments) => matches(segments, symbol));
     if (request.channel === "index") {
-      for (const [key, frame] of this.indexValues) if (matching(key)) connection.send(frame);
+      for (const [key, publication] of this.market.index)
+        if (matching(key)) connection.sendJson(indexMessage(publication));
       return;
     }
     for (const product of this.market.products.values()) {
@@ -454,7 +473,7 @@ export class MarketFeed {
           );
           break;
         case "status":
-          snapshot(statusView(product));
+          snapshot(statusView(product, this.market.settlement(product)));
           break;
       }
     }

@@ -75,7 +75,21 @@ export async function marketDataPlugin(
   app.get("/v1/tickers", async () =>
     [...feed.market.products.values()].map((p) => tickerView(p, feed.market.lastTs)),
   );
-  app.get("/v1/status", async () => [...feed.market.products.values()].map(statusView));
+  app.get("/v1/status", async () =>
+    [...feed.market.products.values()].map((p) => statusView(p, feed.market.settlement(p))),
+  );
+  app.get("/v1/settlement/:symbol", async (request, reply) => {
+    const p = product(request.params, reply);
+    if (!p) return reply;
+    if (p.spec.kind !== "future") {
+      return reply.code(400).send({
+        code: "INVALID_REQUEST",
+        field: "symbol",
+        message: `${p.spec.symbol} is physically delivered; settlement prices are for futures`,
+      });
+    }
+    return { symbol: p.spec.symbol, settlement: feed.market.settlement(p) ?? null };
+  });
 
   if (app.hasDecorator("websocketServer")) {
     // @fastify/websocket is registered (the gateway): a websocket route, its handler gets the ws socket.

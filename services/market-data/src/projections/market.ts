@@ -7,6 +7,12 @@ import { tradesPerProductMax } from "../limits.ts";
 import { type BookCheckpoint, L2Book, ProjectionError, type Side } from "./book.ts";
 import { addTrade, type CandleSeries, emptyCandleSeries } from "./candles.ts";
 import { PriceFormat } from "./format.ts";
+import {
+  type IndexPublication,
+  type SettlementReference,
+  settlementKey,
+  settlementOf,
+} from "./settlement.ts";
 
 /** One command's events as the core published them (seq and time from its sequencer). */
 export interface CommandEvents {
@@ -58,6 +64,9 @@ export interface MarketCheckpoint {
   readonly lastSeq: number;
   readonly lastTs: number;
   readonly products: readonly ProductCheckpoint[];
+  /** Latest index publication per key, and the futures' settlement references (absent before). */
+  readonly index?: readonly IndexPublication[];
+  readonly settlements?: readonly SettlementReference[];
 }
 
 function newProduct(spec: ProductSpec, state: TradingState, ts: number): ProductMarket {
@@ -83,6 +92,10 @@ export class MarketProjection {
   lastSeq = 0;
   /** The projection's clock: the time of the last command applied. */
   lastTs = 0;
+  /** Latest publication of the GHX index per key (CLASS.ZONE), for the index channel. */
+  readonly index = new Map<string, IndexPublication>();
+  /** Monthly index values by key and month: the settlement reference of the futures on them. */
+  private readonly settlements = new Map<string, SettlementReference>();
 
   product(symbol: string): ProductMarket | undefined {
     return this.products.get(symbol);
@@ -100,6 +113,32 @@ export class MarketProjection {
     this.lastSeq = seq;
     this.lastTs = ts;
     for (const event of events) this.applyEvent(event, ts);
+  }
+
+  /**
+   * A publication of the GHX index. A monthly value (validated in full here) is the settlement
+   * reference of the futures on its key and month: their status changes. Applying one twice
+   * changes nothing (a replay overlap).
+   */
+  applyIndex(publication: IndexPublication): void {
+    this.index.set(publication.key, publication);
+    const settlement = settlementOf(publication);
+    if (!settlement) return;
+    const key = settlementKey(settlement.index, settlement.month);
+    if ((this.settlements.get(key)?.revision ?? -1) > settlement.revision) return;
+    this.settlements.set(key, settlement);
+    for (const product of this.products.values()) {
+      if (this.settlement(product) !== settlement) continue;
+      product.statusChanged = true;
+      this.dirty.add(product.spec.symbol);
+    }
+  }
+
+  /** What a future settles at (cash, against the GHX index of its class and zone), once published. */
+  settlement(product: ProductMarket): SettlementReference | undefined {
+    const { spec } = product;
+    if (spec.kind !== "future") return undefined;
+    return this.settlements.get(settlementKey(`${spec.accelerator}.${spec.zone}`, spec.deliveryFrom));
   }
 
   private applyEvent(event: CoreEvent, ts: number): void {
@@ -169,6 +208,8 @@ export class MarketProjection {
         candles: p.candles,
         lastTs: p.lastTs,
       })),
+      index: [...this.index.values()],
+      settlements: [...this.settlements.values()],
     };
   }
 
@@ -189,6 +230,9 @@ export class MarketProjection {
       };
       projection.products.set(p.spec.symbol, product);
     }
+    for (const publication of checkpoint.index ?? []) projection.index.set(publication.key, publication);
+    for (const s of checkpoint.settlements ?? [])
+      projection.settlements.set(settlementKey(s.index, s.month), s);
     return projection;
   }
 }
