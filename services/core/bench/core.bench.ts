@@ -1,11 +1,13 @@
 // `npm run bench -- core`: the core runtime end to end (sequence → apply → journal → ack).
-//  1. saturated, file journal with fdatasync group commit: commands/s
-//  2. open loop at a fixed offered rate (default 100,000/s), file journal: ack latency from the
+//  1. the core alone (applyCommand over pre-generated commands, no runtime, no journal), first,
+//     on a fresh heap
+//  2. saturated, file journal with fdatasync group commit: commands/s
+//  3. open loop at a fixed offered rate (default 100,000/s), file journal: ack latency from the
 //     intended send time (so a stall counts against every command it delays); then again at half
 //     the saturated rate, where the core keeps up
-//  3. saturated, memory event store (no disk, no fsync) for reference
 //  4. replay of the file journal from zero (recovery without a snapshot): commands/s
-//  5. the core alone (applyCommand over pre-generated commands, no runtime, no journal)
+//  5. saturated, memory event store (no disk, no fsync) for reference, last: it keeps every
+//     record on the heap
 // Every phase also reports CPU µs per command (process.cpuUsage, all threads): on a shared box
 // neighbours stretch wall time far more than CPU time, so compare runs by CPU time first.
 // Commands go in through submitValid, as in both modes: they are validated once, at the trust
@@ -171,6 +173,9 @@ function machineJsonMbPerS(): number {
 async function main(): Promise<void> {
   const calibration = machineJsonMbPerS();
   console.log(`machine: JSON round trip ${calibration} MB/s`);
+  // First, on a fresh heap: the phases after it leave garbage and retained records behind.
+  const alone = applyOnly(300_000);
+  console.log(`core alone (applyCommand): ${alone.usPerCommand} µs/command, ${alone.cpuUsPerCommand} CPU µs`);
   const workload = mixedWorkload();
   const fileDir = await mkdtemp(join(tmpdir(), "ghx-core-bench-"));
   const memoryDir = await mkdtemp(join(tmpdir(), "ghx-core-bench-mem-"));
@@ -192,14 +197,6 @@ async function main(): Promise<void> {
     });
     await fileStore.close();
 
-    const memoryStore = createMemoryEventStore();
-    const memory = await withCore(memoryStore, memoryDir, async (core) => {
-      await setup(core, mixedWorkload().setup);
-      return saturate(core, mixedWorkload().next);
-    });
-    console.log(`memory journal (no disk), saturated: ${memory.opsPerS} commands/s`);
-    await memoryStore.close();
-
     const replayStore = await openFileEventStore(join(fileDir, "events"));
     const replayCpu = process.cpuUsage();
     const replayStarted = performance.now();
@@ -212,8 +209,15 @@ async function main(): Promise<void> {
       `replay from zero: ${recovered.replayedCommands} commands in ${replaySeconds.toFixed(2)} s, ${replayCpuUs} CPU µs/command`,
     );
     if (recovered.replayedCommands !== commands) throw new Error("replay did not see every command");
-    const core = applyOnly(300_000);
-    console.log(`core alone (applyCommand): ${core.usPerCommand} µs/command, ${core.cpuUsPerCommand} CPU µs`);
+    // Last: the memory store keeps every record on the heap, which slows whatever runs after it.
+    const memoryStore = createMemoryEventStore();
+    const memory = await withCore(memoryStore, memoryDir, async (core) => {
+      await setup(core, mixedWorkload().setup);
+      return saturate(core, mixedWorkload().next);
+    });
+    console.log(`memory journal (no disk), saturated: ${memory.opsPerS} commands/s`);
+    await memoryStore.close();
+
     console.log(
       JSON.stringify({
         bench: "core",
@@ -231,8 +235,8 @@ async function main(): Promise<void> {
         nofsync_ops_per_s: memory.opsPerS,
         replay_cmds_per_s: replayPerS,
         replay_cpu_us_per_cmd: replayCpuUs,
-        core_apply_us_per_cmd: core.usPerCommand,
-        core_apply_cpu_us_per_cmd: core.cpuUsPerCommand,
+        core_apply_us_per_cmd: alone.usPerCommand,
+        core_apply_cpu_us_per_cmd: alone.cpuUsPerCommand,
         products: 50,
         accounts: 1_000,
         machine_json_mb_per_s: calibration,
