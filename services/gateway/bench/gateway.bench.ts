@@ -151,10 +151,8 @@ async function send(client: Client, request: Signed): Promise<number> {
 }
 
 /** Closed loop: every connection sends its next request when the previous one is answered. */
-async function restThroughput(origin: string, pairs: Pair[], perConnection: number, batch: number) {
-  const timestampMs = Date.now() + 20_000;
-  const work = pairs.map((pair) => preSign(pair, perConnection, timestampMs, batch));
-  const clients = pairs.map(() => new Client(origin, { pipelining: 1 }));
+async function restThroughput(origin: string, work: readonly Signed[][], ordersPerRequest: number) {
+  const clients = work.map(() => new Client(origin, { pipelining: 1 }));
   let failures = 0;
   const started = performance.now();
   await Promise.all(
@@ -164,8 +162,14 @@ async function restThroughput(origin: string, pairs: Pair[], perConnection: numb
   );
   const elapsedS = (performance.now() - started) / 1000;
   await Promise.all(clients.map((c) => c.close()));
-  const orders = pairs.length * perConnection * (batch || 1);
+  const orders = work.reduce((sum, requests) => sum + requests.length, 0) * ordersPerRequest;
   return { ordersPerS: Math.round(orders / elapsedS), orders, failures };
+}
+
+/** Every pair's requests, signed before the phase so signing is not charged to the load it measures. */
+function preSignAll(pairs: readonly Pair[], perConnection: number, batch = 0): Signed[][] {
+  const timestampMs = Date.now() + 20_000;
+  return pairs.map((pair) => preSign(pair, perConnection, timestampMs, batch));
 }
 
 /** Open loop at `rate` requests/s: latency counts from when the request was due, not sent. */
@@ -223,7 +227,8 @@ async function wsThroughput(origin: string, pairs: Pair[], durationS: number) {
   const signers = pairs.flatMap((pair) => [pair.maker, pair.taker]);
   const sockets = await Promise.all(signers.map((signer) => openSocket(origin, signer)));
   let acked = 0;
-  let rejected = 0;
+  /** Rejects by problem code: the workload should have none. */
+  const rejected: Record<string, number> = {};
   const batchOf = (i: number) => {
     const { maker, side } = step(i);
     const commands = Array.from({ length: wsBatch }, (_, n) => ({
@@ -249,9 +254,12 @@ async function wsThroughput(origin: string, pairs: Pair[], durationS: number) {
           };
           socket.on("message", (data) => {
             outstanding--;
-            for (const r of JSON.parse(data.toString()) as { type: string }[]) {
+            for (const r of JSON.parse(data.toString()) as { type: string; problem?: { code: string } }[]) {
               if (r.type === "ack") acked++;
-              else rejected++;
+              else {
+                const code = r.problem?.code ?? r.type;
+                rejected[code] = (rejected[code] ?? 0) + 1;
+              }
             }
             if (performance.now() < deadline) sendNext();
             else if (outstanding === 0) resolve();
@@ -262,25 +270,54 @@ async function wsThroughput(origin: string, pairs: Pair[], durationS: number) {
   );
   const elapsedS = (performance.now() - started) / 1000;
   for (const socket of sockets) socket.close();
-  return { ordersPerS: Math.round(acked / elapsedS), orders: acked, rejected };
+  // A reject costs the exchange about as much as an ack: CPU per order counts every answer.
+  const answered = acked + Object.values(rejected).reduce((sum, n) => sum + n, 0);
+  return { ordersPerS: Math.round(acked / elapsedS), orders: answered, rejected };
 }
 
 /**
  * CPU seconds (user + system) the exchange process has used, from /proc: the machine is shared,
  * so orders per CPU-second of the exchange say more about its cost than orders per wall second.
+ * `thread` reads one thread (the main thread's id is the pid): the event loop's share, without
+ * the libuv pool that verifies signatures.
  */
-function cpuSeconds(pid: number | undefined): number {
+function cpuSeconds(pid: number | undefined, thread?: number): number {
   if (pid === undefined) return Number.NaN;
-  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+  const file = thread === undefined ? `/proc/${pid}/stat` : `/proc/${pid}/task/${thread}/stat`;
+  const fields = readFileSync(file, "utf8").split(") ")[1]!.split(" ");
   return (Number(fields[11]) + Number(fields[12])) / clockTicksPerS;
 }
 
-/** Runs a phase and adds the exchange's orders per CPU-second to its result. */
-async function perCpu<R extends { orders: number }>(pid: number | undefined, phase: () => Promise<R>) {
+interface CpuCost {
+  readonly ordersPerCpuS: number;
+  readonly exchangeCpuUsPerOrder: number;
+  readonly exchangeMainThreadCpuUsPerOrder: number;
+  readonly clientCpuUsPerOrder: number;
+}
+
+/**
+ * Runs a phase and adds the CPU µs per order of the exchange process and of this load generator
+ * (which shares the two cores: if it is near a core of its own, it sets the pace, not the gateway).
+ */
+async function perCpu<R extends { orders: number }>(
+  pid: number | undefined,
+  phase: () => Promise<R>,
+): Promise<R & CpuCost> {
   const before = cpuSeconds(pid);
+  const mainBefore = cpuSeconds(pid, pid);
+  const clientBefore = process.cpuUsage();
   const result = await phase();
   const used = cpuSeconds(pid) - before;
-  return { ...result, ordersPerCpuS: Math.round(result.orders / used) };
+  const usedMain = cpuSeconds(pid, pid) - mainBefore;
+  const client = process.cpuUsage(clientBefore);
+  const usPerOrder = (cpuS: number) => Math.round((cpuS * 1e6 * 10) / result.orders) / 10;
+  return {
+    ...result,
+    ordersPerCpuS: Math.round(result.orders / used),
+    exchangeCpuUsPerOrder: usPerOrder(used),
+    exchangeMainThreadCpuUsPerOrder: usPerOrder(usedMain),
+    clientCpuUsPerOrder: usPerOrder((client.user + client.system) / 1e6),
+  };
 }
 
 /** Mean time from submit to the core's durable ack, from the exchange's own /metrics. */
@@ -291,10 +328,23 @@ async function meanJournalAckMs(origin: string): Promise<number> {
   return Math.round(mean * 1e6) / 1e3;
 }
 
-/** `--url <base> --data <dir>` benches an exchange that is already running (e.g. under a profiler). */
+/**
+ * `--url <base> --data <dir> [--pid <exchange pid>]` benches an exchange that is already running
+ * (e.g. under --cpu-prof); `--only rest,batch,latency,ws` runs some phases only.
+ */
 function argument(name: string): string | undefined {
   const at = process.argv.indexOf(name);
   return at >= 0 ? process.argv[at + 1] : undefined;
+}
+
+const phases = new Set((argument("--only") ?? "rest,batch,latency,ws").split(","));
+
+type Throughput = Awaited<ReturnType<typeof restThroughput>> & CpuCost;
+
+function report(label: string, r: { ordersPerS: number } & CpuCost) {
+  console.log(
+    `${label}: ${r.ordersPerS} orders/s; CPU µs per order: exchange ${r.exchangeCpuUsPerOrder} (main thread ${r.exchangeMainThreadCpuUsPerOrder}), load generator ${r.clientCpuUsPerOrder}`,
+  );
 }
 
 async function main() {
@@ -303,6 +353,7 @@ async function main() {
   const port = external ? 0 : await freePort();
   const child = external ? undefined : await startExchange(dataDir, port);
   const origin = external ?? `http://127.0.0.1:${port}`;
+  const pid = child?.pid ?? (argument("--pid") ? Number(argument("--pid")) : undefined);
   try {
     const key = JSON.parse(readFileSync(join(dataDir, "operator.key.json"), "utf8")) as Record<
       string,
@@ -313,48 +364,58 @@ async function main() {
     const pairs = await setUp(api, operator, restConnections);
     await api.close();
 
-    await restThroughput(origin, pairs.slice(0, 8), 200, 0); // warm-up
-    const perConnection = Math.round((6_000 * seconds) / restConnections);
-    const pid = child?.pid;
-    const rest = await perCpu(pid, () => restThroughput(origin, pairs, perConnection, 0));
-    console.log(
-      `REST single orders: ${rest.ordersPerS} orders/s, ${rest.ordersPerCpuS} per exchange CPU-second (${rest.failures} non-2xx)`,
-    );
-    const batchRequests = Math.max(4, Math.round(seconds * 20));
-    const batch = await perCpu(pid, () => restThroughput(origin, pairs.slice(0, 16), batchRequests, 100));
-    console.log(
-      `REST batches of 100: ${batch.ordersPerS} orders/s, ${batch.ordersPerCpuS} per exchange CPU-second (${batch.failures} non-2xx)`,
-    );
-    const latency = await restLatencyAt(origin, pairs, offeredRate, seconds);
-    console.log(
-      `REST at ${offeredRate}/s offered: p50 ${latency.p50Ms} ms, p99 ${latency.p99Ms} ms (${latency.failures} non-2xx)`,
-    );
-    // The same below saturation, so the figure above can be told apart from queueing.
-    const light = await restLatencyAt(origin, pairs, lightRate, seconds);
-    console.log(
-      `REST at ${lightRate}/s offered: p50 ${light.p50Ms} ms, p99 ${light.p99Ms} ms (${light.failures} non-2xx)`,
-    );
-    const ws = await perCpu(pid, () => wsThroughput(origin, pairs.slice(0, wsPairs), seconds));
-    console.log(
-      `WS batches of ${wsBatch}: ${ws.ordersPerS} orders/s acked, ${ws.ordersPerCpuS} per exchange CPU-second (${ws.rejected} rejected)`,
-    );
+    await restThroughput(origin, preSignAll(pairs.slice(0, 8), 200), 1); // warm-up
+    let rest: Throughput | undefined;
+    if (phases.has("rest")) {
+      const work = preSignAll(pairs, Math.round((6_000 * seconds) / restConnections));
+      rest = await perCpu(pid, () => restThroughput(origin, work, 1));
+      report(`REST single orders (${rest.failures} non-2xx)`, rest);
+    }
+    let batch: typeof rest;
+    if (phases.has("batch")) {
+      const work = preSignAll(pairs.slice(0, 16), Math.max(4, Math.round(seconds * 20)), 100);
+      batch = await perCpu(pid, () => restThroughput(origin, work, 100));
+      report(`REST batches of 100 (${batch.failures} non-2xx)`, batch);
+    }
+    let latency: Awaited<ReturnType<typeof restLatencyAt>> | undefined;
+    let light: typeof latency;
+    if (phases.has("latency")) {
+      latency = await restLatencyAt(origin, pairs, offeredRate, seconds);
+      console.log(
+        `REST at ${offeredRate}/s offered: p50 ${latency.p50Ms} ms, p99 ${latency.p99Ms} ms (${latency.failures} non-2xx)`,
+      );
+      // The same below saturation, so the figure above can be told apart from queueing.
+      light = await restLatencyAt(origin, pairs, lightRate, seconds);
+      console.log(
+        `REST at ${lightRate}/s offered: p50 ${light.p50Ms} ms, p99 ${light.p99Ms} ms (${light.failures} non-2xx)`,
+      );
+    }
+    let ws: (Awaited<ReturnType<typeof wsThroughput>> & CpuCost) | undefined;
+    if (phases.has("ws")) {
+      ws = await perCpu(pid, () => wsThroughput(origin, pairs.slice(0, wsPairs), seconds));
+      report(`WS batches of ${wsBatch} (rejected: ${JSON.stringify(ws.rejected)})`, ws);
+    }
     const journalAckMs = await meanJournalAckMs(origin);
     console.log(`journal ack (submit → durable) mean over the run: ${journalAckMs} ms`);
     console.log(
       JSON.stringify({
         bench: "gateway",
-        rest_orders_per_s: rest.ordersPerS,
-        rest_batch_orders_per_s: batch.ordersPerS,
-        ws_orders_per_s: ws.ordersPerS,
-        rest_orders_per_cpu_s: rest.ordersPerCpuS,
-        rest_batch_orders_per_cpu_s: batch.ordersPerCpuS,
-        ws_orders_per_cpu_s: ws.ordersPerCpuS,
-        rest_p50_ms_at_5k: latency.p50Ms,
-        rest_p99_ms_at_5k: latency.p99Ms,
-        rest_p50_ms_at_1k: light.p50Ms,
-        rest_p99_ms_at_1k: light.p99Ms,
+        rest_orders_per_s: rest?.ordersPerS ?? null,
+        rest_batch_orders_per_s: batch?.ordersPerS ?? null,
+        ws_orders_per_s: ws?.ordersPerS ?? null,
+        rest_exchange_cpu_us_per_order: rest?.exchangeCpuUsPerOrder ?? null,
+        rest_batch_exchange_cpu_us_per_order: batch?.exchangeCpuUsPerOrder ?? null,
+        ws_exchange_cpu_us_per_order: ws?.exchangeCpuUsPerOrder ?? null,
+        rest_exchange_main_thread_cpu_us_per_order: rest?.exchangeMainThreadCpuUsPerOrder ?? null,
+        ws_exchange_main_thread_cpu_us_per_order: ws?.exchangeMainThreadCpuUsPerOrder ?? null,
+        rest_client_cpu_us_per_order: rest?.clientCpuUsPerOrder ?? null,
+        ws_client_cpu_us_per_order: ws?.clientCpuUsPerOrder ?? null,
+        rest_p50_ms_at_5k: latency?.p50Ms ?? null,
+        rest_p99_ms_at_5k: latency?.p99Ms ?? null,
+        rest_p50_ms_at_1k: light?.p50Ms ?? null,
+        rest_p99_ms_at_1k: light?.p99Ms ?? null,
         journal_ack_mean_ms: journalAckMs,
-        ops_per_s: rest.ordersPerS,
+        ops_per_s: rest?.ordersPerS ?? null,
       }),
     );
   } finally {
