@@ -37,7 +37,9 @@ export function parseOwned<S extends z.ZodType>(
   if (claimed !== undefined && claimed !== accountId) {
     throw new ApiProblem("FORBIDDEN", "an API key acts only for its own account", `${prefix}accountId`);
   }
-  return parseWith(schema, { ...input, accountId }, prefix);
+  // The account id first: V8 copies the rest of the wire object onto that shape cheaply, while
+  // appending a key after a spread took ~3 µs per order.
+  return parseWith(schema, { accountId, ...input }, prefix);
 }
 
 export function parseWith<S extends z.ZodType>(schema: S, input: unknown, prefix = ""): z.infer<S> {
@@ -119,18 +121,7 @@ export class OrderEntry {
 
   async place(accountId: string, input: unknown, commandId: string, prefix = ""): Promise<OrderAck> {
     const data = parseOwned(placeOrderRequestSchema, input, accountId, prefix);
-    const command: CoreCommand = {
-      type: "PlaceOrder",
-      commandId,
-      accountId,
-      clientOrderId: data.clientOrderId,
-      symbol: data.symbol,
-      side: data.side,
-      qty: data.quantityLots,
-      stpMode: data.stpMode,
-      ...this.pricing(data, prefix),
-    };
-    const result = await this.submitter.submit(command, prefix);
+    const result = await this.submitter.submit(this.placeCommand(data, accountId, commandId, prefix), prefix);
     return this.placedAck(result, data.symbol, data.clientOrderId, data.quantityLots);
   }
 
@@ -152,23 +143,38 @@ export class OrderEntry {
     );
   }
 
-  /** Limit orders carry their price; a market order with a collar is an IOC/FOK limit at it. */
-  private pricing(data: z.infer<typeof placeOrderRequestSchema>, prefix: string) {
-    if (data.orderType === "limit") {
-      return {
-        orderType: "limit" as const,
-        price: this.market.priceToTicks(data.symbol, data.price, `${prefix}price`),
-        tif: data.timeInForce,
-        ...(data.expireAtMs !== undefined ? { expiry: data.expireAtMs } : {}),
-        postOnly: data.postOnly,
-      };
-    }
-    if (data.collarPrice !== undefined) {
-      const price = this.market.priceToTicks(data.symbol, data.collarPrice, `${prefix}collarPrice`);
-      return { orderType: "limit" as const, price, tif: data.timeInForce };
-    }
-    this.market.spec(data.symbol, `${prefix}symbol`);
-    return { orderType: "market" as const, tif: data.timeInForce };
+  /**
+   * Limit orders carry their price; a market order with a collar is an IOC/FOK limit at it.
+   * Every command has the same keys (absent ones undefined, as the journal encodes them), so the
+   * hot path builds one object shape and no spreads.
+   */
+  private placeCommand(
+    data: z.infer<typeof placeOrderRequestSchema>,
+    accountId: string,
+    commandId: string,
+    prefix: string,
+  ): CoreCommand {
+    const limit = data.orderType === "limit";
+    let price: number | undefined;
+    if (limit) price = this.market.priceToTicks(data.symbol, data.price, "price", prefix);
+    else if (data.collarPrice !== undefined) {
+      price = this.market.priceToTicks(data.symbol, data.collarPrice, "collarPrice", prefix);
+    } else this.market.spec(data.symbol, "symbol", prefix);
+    return {
+      type: "PlaceOrder",
+      commandId,
+      accountId,
+      clientOrderId: data.clientOrderId,
+      symbol: data.symbol,
+      side: data.side,
+      orderType: price === undefined ? "market" : "limit",
+      price,
+      qty: data.quantityLots,
+      tif: data.timeInForce,
+      expiry: limit ? data.expireAtMs : undefined,
+      postOnly: limit ? data.postOnly : undefined,
+      stpMode: data.stpMode,
+    };
   }
 
   async cancel(accountId: string, target: OrderTarget, commandId: string, prefix = ""): Promise<OrderAck> {
@@ -187,7 +193,7 @@ export class OrderEntry {
 
   async replace(accountId: string, input: unknown, commandId: string, prefix = ""): Promise<OrderAck> {
     const data = parseOwned(replaceOrderRequestSchema, input, accountId, prefix);
-    const price = this.market.priceToTicks(data.symbol, data.price, `${prefix}price`);
+    const price = this.market.priceToTicks(data.symbol, data.price, "price", prefix);
     const target = targetOf(data, prefix);
     if (data.newClientOrderId !== undefined) {
       await this.checkClientOrderIdKept(accountId, target, data.newClientOrderId, prefix);
@@ -273,10 +279,10 @@ export class OrderEntry {
 
   private placedAck(result: SubmitResult, symbol: string, clientOrderId: string, qty: number): OrderAck {
     const orderId = acceptedOrderId(result);
-    const base = { seq: result.outcome.seq, symbol, clientOrderId };
-    if (orderId === undefined) return base;
+    const seq = result.outcome.seq;
+    if (orderId === undefined) return { seq, symbol, clientOrderId };
     // A retried command id: the core answers with the first outcome but no events to describe.
-    if (result.duplicate) return { ...base, orderId: String(orderId) };
+    if (result.duplicate) return { seq, symbol, clientOrderId, orderId: String(orderId) };
     const fills: { price: string; quantityLots: number }[] = [];
     let filledLots = 0;
     let cancelled = false;
@@ -293,7 +299,9 @@ export class OrderEntry {
     }
     const remainingLots = cancelled ? 0 : qty - filledLots;
     return {
-      ...base,
+      seq,
+      symbol,
+      clientOrderId,
       orderId: String(orderId),
       status: statusOf(cancelled, remainingLots, filledLots),
       filledLots,

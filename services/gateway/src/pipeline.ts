@@ -30,14 +30,23 @@ export interface PipelineDeps {
   readonly nextCommandId: () => string;
 }
 
+/** Log levels at which the per-request line (info) is written. */
+const requestLineLevels = new Set(["info", "debug", "trace"]);
+
 export function installPipeline(app: FastifyInstance, deps: PipelineDeps): void {
   const { verifier, keyBuckets, ipBuckets, metrics, nowMs, nextCommandId } = deps;
   const idempotency = new IdempotencyCache();
+  // Declared up front so every request object keeps one shape instead of growing per request.
+  for (const field of ["rawBody", "jsonBody", "caller", "commandId", "idempotency"] as const) {
+    app.decorateRequest(field, undefined);
+  }
   installJsonBody(app);
   installErrors(app, metrics);
-  app.addHook("onRequest", async (request, reply) => {
+  // The synchronous hooks take fastify's callback form: an async hook costs a promise per request.
+  app.addHook("onRequest", (request, reply, done) => {
     reply.header("x-request-id", request.id);
     limitRate(reply, ipBuckets.take(request.ip, nowMs()));
+    done();
   });
   app.addHook("preHandler", async (request, reply) => {
     const access: Access = request.routeOptions.config.access ?? "public";
@@ -58,28 +67,32 @@ export function installPipeline(app: FastifyInstance, deps: PipelineDeps): void 
     if (claim === "replayed") return reply;
     request.commandId = claim ?? nextCommandId();
   });
-  app.addHook("onSend", async (request, reply, payload) => {
+  app.addHook("onSend", (request, reply, payload, done) => {
     if (request.idempotency && typeof payload === "string") {
       const { accountId, key } = request.idempotency;
       const contentType = String(reply.getHeader("content-type") ?? "application/json");
       idempotency.finish(accountId, key, { status: reply.statusCode, contentType, body: payload });
     }
-    return payload;
+    done(null, payload);
   });
-  app.addHook("onResponse", async (request, reply) => {
+  app.addHook("onResponse", (request, reply, done) => {
     const route = request.routeOptions.url ?? "unmatched";
     metrics.requests.inc({ method: request.method, route, status: reply.statusCode });
     metrics.latency.observe({ method: request.method, route }, reply.elapsedTime / 1000);
-    request.log.info(
-      {
-        method: request.method,
-        url: request.url,
-        status: reply.statusCode,
-        ms: reply.elapsedTime,
-        key: request.caller?.keyId,
-      },
-      "request",
-    );
+    // The line's fields are gathered only when it is written (not at GHX_LOG_LEVEL=warn).
+    if (requestLineLevels.has(request.log.level)) {
+      request.log.info(
+        {
+          method: request.method,
+          url: request.url,
+          status: reply.statusCode,
+          ms: reply.elapsedTime,
+          key: request.caller?.keyId,
+        },
+        "request",
+      );
+    }
+    done();
   });
 }
 

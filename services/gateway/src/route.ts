@@ -4,7 +4,7 @@
 import type { ApiKeyScope } from "@ghx/auth";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { z } from "zod";
-import type { OpenApiBuilder } from "./openapi.ts";
+import { type OpenApiBuilder, responseSerializerSchema } from "./openapi.ts";
 import { parseWith } from "./order-entry.ts";
 
 /** Who may call: anyone, or a signed request whose key has the scope. */
@@ -62,10 +62,12 @@ export function defineRoute<P extends z.ZodType, Q extends z.ZodType, B extends 
   spec: RouteSpec<P, Q, B>,
 ): void {
   docs.add(spec);
+  const response = responseSerializerSchema(spec.success.schema);
   app.route({
     method: spec.method,
     url: spec.url,
     config: { access: spec.access },
+    ...(response ? { schema: { response: { [spec.success.status]: response } } } : {}),
     handler: async (request, reply) => {
       const params = spec.params ? parseWith(spec.params, request.params) : undefined;
       const query = spec.query ? parseWith(spec.query, request.query ?? {}) : undefined;

@@ -72,6 +72,8 @@ describe("WebSocket order entry", () => {
     await socket.login(alice.signer);
     const batch: unknown[] = Array.from({ length: 100 }, (_, i) => place(`b${i}`, "18.00"));
     batch[42] = { ...place("b42", "18.001") };
+    const unknownZone = place("b7", "18.00");
+    batch[7] = { ...unknownZone, data: { ...unknownZone.data, symbol: "H100.NOWHERE.2027M01" } };
     const replies = await socket.send<Reply[]>(batch);
     expect(replies).toHaveLength(100);
     expect(replies.map((r) => r.id)).toEqual(Array.from({ length: 100 }, (_, i) => `b${i}`));
@@ -79,7 +81,11 @@ describe("WebSocket order entry", () => {
       type: "reject",
       problem: { code: "INVALID_PRICE", field: "42.data.price" },
     });
-    expect(replies.filter((r) => r.type === "ack")).toHaveLength(99);
+    expect(replies[7]).toMatchObject({
+      type: "reject",
+      problem: { code: "UNKNOWN_PRODUCT", field: "7.data.symbol" },
+    });
+    expect(replies.filter((r) => r.type === "ack")).toHaveLength(98);
     const tooMany = await socket.send<Reply>(Array.from({ length: 101 }, (_, i) => place(`x${i}`, "18.00")));
     expect(tooMany).toMatchObject({
       type: "reject",
@@ -88,7 +94,7 @@ describe("WebSocket order entry", () => {
       problem: { code: "BATCH_TOO_LARGE" },
     });
     const massCancel = await socket.send<Reply>({ op: "mass_cancel", id: "mc", data: {} });
-    expect(massCancel.result?.cancelledOrders).toBe(99);
+    expect(massCancel.result?.cancelledOrders).toBe(98);
     await socket.close();
   });
 
