@@ -245,7 +245,9 @@ export class OrderEntry {
 
   /**
    * Cancels the account's open orders, optionally in one product and/or on one side. The core's
-   * MassCancel knows no side, so a side filter cancels the matching orders one by one.
+   * MassCancel knows no side, so a side filter cancels the orders open at the time of the request,
+   * all submitted in the same tick (one group commit in the core). Not atomic: another command
+   * can land between those cancels, and an order placed meanwhile stays open.
    */
   async massCancel(accountId: string, input: unknown, commandId: string, prefix = ""): Promise<OrderAck> {
     const data = parseOwned(massCancelRequestSchema, input, accountId, prefix);
@@ -259,20 +261,23 @@ export class OrderEntry {
       return this.changedAck(await this.submitter.submit(command, prefix));
     }
     const open = await this.core.openOrders(accountId);
-    const targets = open.filter(
-      (o) => o.side === data.side && (data.symbol === undefined || o.symbol === data.symbol),
+    const results = await Promise.all(
+      open
+        .filter((o) => o.side === data.side && (data.symbol === undefined || o.symbol === data.symbol))
+        .map((order) =>
+          this.core.submit({
+            type: "CancelOrder",
+            commandId: `${commandId}.${order.orderId}`,
+            accountId,
+            orderId: order.orderId,
+          }),
+        ),
     );
     let cancelled = 0;
     let seq = 0;
-    for (const order of targets) {
-      const result = await this.core.submit({
-        type: "CancelOrder",
-        commandId: `${commandId}.${order.orderId}`,
-        accountId,
-        orderId: order.orderId,
-      });
-      seq = Math.max(seq, result.outcome.seq);
-      if (result.outcome.status === "accepted") cancelled++;
+    for (const { outcome } of results) {
+      seq = Math.max(seq, outcome.seq);
+      if (outcome.status === "accepted") cancelled++;
     }
     return { cancelledOrders: cancelled, seq };
   }
