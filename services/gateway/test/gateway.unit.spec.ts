@@ -138,6 +138,24 @@ describe("Market conversions", () => {
       }),
     );
   });
+
+  it("answers a remembered conversion the same, never remembers a refusal, and prefixes fields", () => {
+    const fresh = new Market(defaultReferenceData());
+    for (let i = 0; i < 3; i++) {
+      expect(fresh.priceToTicks(symbol, "20.15")).toBe(2015);
+      expect(fresh.ticksToPrice(symbol, 2015)).toBe("20.15");
+      expect(() => fresh.priceToTicks(symbol, "20.155", "price", "3.data.")).toThrow(
+        expect.objectContaining({
+          problem: expect.objectContaining({ code: "INVALID_PRICE", field: "3.data.price" }),
+        }),
+      );
+    }
+    expect(() => fresh.priceToTicks("H100.NOWHERE.2027M01", "20.15", "price", "3.data.")).toThrow(
+      expect.objectContaining({
+        problem: expect.objectContaining({ code: "UNKNOWN_PRODUCT", field: "3.data.symbol" }),
+      }),
+    );
+  });
 });
 
 describe("rejectDetail", () => {
