@@ -1,6 +1,6 @@
 // Order commands: pre-trade risk (decide, pure) then the book (the engine mutates it and reports
 // through the sink). The events it returns are evolved by settlement.ts: hold, fill, release.
-import type { CoreCommand, CoreEvent } from "@ghx/domain";
+import type { CoreCommand, CoreEvent, Side } from "@ghx/domain";
 import { accept, accountOrReject, type Decision, isDecision, operatorCheck, reject } from "./decision.ts";
 import { openOrdersPerAccountMax } from "./limits.ts";
 import { capacityBreached, fundHold, holdFor, positionLimitBreached } from "./risk.ts";
@@ -241,11 +241,12 @@ export function decideReplaceOrder(state: CoreState, cmd: Cmd<"ReplaceOrder">, t
   });
 }
 
-/** Cancels the account's open orders in every product it has orders in (or only in one). */
+/** Cancels the account's open orders in every product it has orders in (or only in one, on one side). */
 function cancelAccountOrders(
   state: CoreState,
   account: Account,
   symbol: string | undefined,
+  side: Side | undefined,
   reason: "mass_cancel" | "kill_switch",
   ts: number,
 ): CoreEvent[] {
@@ -257,7 +258,7 @@ function cancelAccountOrders(
     if (symbol !== undefined && product.spec.symbol !== symbol) continue;
     state.sink.begin(product, events);
     state.sink.cancelReason = reason;
-    product.book.massCancel(account.idx, ts);
+    product.book.massCancel(account.idx, ts, side);
   }
   return events;
 }
@@ -270,7 +271,7 @@ export function decideMassCancel(state: CoreState, cmd: Cmd<"MassCancel">, ts: n
   if (cmd.symbol !== undefined && !state.products.has(cmd.symbol)) {
     return reject("UNKNOWN_PRODUCT", `${cmd.symbol} is not listed`);
   }
-  return accept(cancelAccountOrders(state, account, cmd.symbol, "mass_cancel", ts));
+  return accept(cancelAccountOrders(state, account, cmd.symbol, cmd.side, "mass_cancel", ts));
 }
 
 export function decideKillSwitch(state: CoreState, cmd: Cmd<"KillSwitch">, ts: number): Decision {
@@ -278,7 +279,9 @@ export function decideKillSwitch(state: CoreState, cmd: Cmd<"KillSwitch">, ts: n
   if (denied) return denied;
   const account = accountOrReject(state, cmd.accountId);
   if (isDecision(account)) return account;
-  const events = cmd.block ? cancelAccountOrders(state, account, undefined, "kill_switch", ts) : [];
+  const events = cmd.block
+    ? cancelAccountOrders(state, account, undefined, undefined, "kill_switch", ts)
+    : [];
   events.push({ type: "AccountBlockChanged", accountId: account.id, blocked: cmd.block });
   return accept(events);
 }

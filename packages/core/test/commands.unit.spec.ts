@@ -252,6 +252,26 @@ describe("order management", () => {
     spec.when(limit("b", "buy", 1_000, 1)).thenEvents([{ type: "OrderAccepted" }]);
   });
 
+  it("MassCancel with a side (and a product) cancels only those orders", () => {
+    const fut = future().symbol;
+    const spec = given(
+      ...market,
+      listed(future()),
+      deposit("b", 10_000_000),
+      limit("b", "buy", 1_000, 1, { clientOrderId: "spot-bid" }),
+      limit("b", "buy", 1_000, 1, { symbol: fut, clientOrderId: "fut-bid" }),
+      limit("b", "sell", 2_000, 1, { symbol: fut, clientOrderId: "fut-ask" }),
+    );
+    spec
+      .when({ type: "MassCancel", accountId: "b", side: "buy", symbol: fut })
+      .thenEvents([{ type: "OrderCancelled", reason: "mass_cancel", symbol: fut, side: "buy" }]);
+    expect(queries.openOrders(spec.state, "b").map((o) => o.clientOrderId)).toEqual(["spot-bid", "fut-ask"]);
+    spec
+      .when({ type: "MassCancel", accountId: "b", side: "sell" })
+      .thenEvents([{ type: "OrderCancelled", side: "sell" }]);
+    expect(queries.openOrders(spec.state, "b").map((o) => o.clientOrderId)).toEqual(["spot-bid"]);
+  });
+
   it("a retried command id returns the first outcome and changes nothing", () => {
     const spec = given(...market);
     const first = spec.when({ ...limit("b", "buy", 1_000, 1), commandId: "same" } as Given).applied;

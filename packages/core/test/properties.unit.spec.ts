@@ -180,7 +180,17 @@ const commandArb: fc.Arbitrary<Omit<CoreCommand, "commandId">> = fc.oneof(
       to: fc.constant(Date.UTC(2026, 10, 25)),
     }),
   },
-  { weight: 1, arbitrary: fc.record({ type: fc.constant("MassCancel" as const), accountId: accountArb }) },
+  {
+    weight: 1,
+    arbitrary: fc.record(
+      {
+        type: fc.constant("MassCancel" as const),
+        accountId: accountArb,
+        side: fc.constantFrom("buy", "sell"),
+      },
+      { requiredKeys: ["type", "accountId"] },
+    ),
+  },
   {
     weight: 1,
     arbitrary: fc.record({

@@ -99,7 +99,7 @@ export class OrderBook implements Limits {
         this.amend(command.orderId, command.qty, command.time);
         break;
       case "mass_cancel":
-        this.massCancel(command.accountId, command.time);
+        this.massCancel(command.accountId, command.time, command.side);
         break;
       case "expire":
         this.expire(command.time);
@@ -207,14 +207,16 @@ export class OrderBook implements Limits {
     this.emitLevel(side, level, pool.price[slot]!);
   }
 
-  /** Cancels every open order of the account, in order id order. */
-  massCancel(accountId: number, time: number): void {
+  /** Cancels the account's open orders in order id order; only one side's when `side` is given. */
+  massCancel(accountId: number, time: number, side?: Side): void {
     if (!this.begin("mass_cancel", accountId, time)) return;
     if (!isId(accountId)) {
       this.sink.rejected("mass_cancel", accountId, "INVALID_COMMAND", time);
       return;
     }
+    const only = side === undefined ? -1 : side === "buy" ? 0 : 1;
     for (const slot of this.accounts.slotsOf(accountId)) {
+      if (only !== -1 && this.pool.side[slot] !== only) continue;
       this.emitCancelled(slot, this.pool.remaining[slot]!, 0, "mass_cancel", time);
       this.removeResting(slot);
     }

@@ -64,7 +64,13 @@ export type EngineCommand =
       readonly time: number;
     }
   | { readonly type: "amend"; readonly orderId: number; readonly qty: number; readonly time: number }
-  | { readonly type: "mass_cancel"; readonly accountId: number; readonly time: number }
+  | {
+      readonly type: "mass_cancel";
+      readonly accountId: number;
+      /** Only this side's orders; both when absent. */
+      readonly side?: Side;
+      readonly time: number;
+    }
   | { readonly type: "expire"; readonly time: number };
 
 /**

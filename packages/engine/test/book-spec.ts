@@ -7,6 +7,7 @@ import {
   EventCollector,
   OrderBook,
   type PlaceOrder,
+  type Side,
 } from "../src/index.ts";
 
 export const CONFIG: EngineConfig = { maxTick: 1_000, maxQty: 1_000, defaultCollarTicks: 2 };
@@ -85,11 +86,10 @@ export const amend = (orderId: number, qty: number, time = 1): EngineCommand => 
   qty,
   time,
 });
-export const massCancel = (accountId: number, time = 1): EngineCommand => ({
-  type: "mass_cancel",
-  accountId,
-  time,
-});
+export const massCancel = (accountId: number, time = 1, side?: Side): EngineCommand =>
+  side === undefined
+    ? { type: "mass_cancel", accountId, time }
+    : { type: "mass_cancel", accountId, side, time };
 export const expire = (time: number): EngineCommand => ({ type: "expire", time });
 
 /** Only the events of some types, e.g. to check fills without restating level updates. */

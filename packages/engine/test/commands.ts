@@ -84,7 +84,17 @@ const step: fc.Arbitrary<Step> = fc.record({
     { weight: 3, arbitrary: fc.record({ type: fc.constant("cancel" as const), orderId }) },
     { weight: 3, arbitrary: fc.record({ type: fc.constant("replace" as const), orderId, price, qty }) },
     { weight: 2, arbitrary: fc.record({ type: fc.constant("amend" as const), orderId, qty }) },
-    { weight: 1, arbitrary: fc.record({ type: fc.constant("mass_cancel" as const), accountId }) },
+    {
+      weight: 1,
+      arbitrary: fc.record(
+        {
+          type: fc.constant("mass_cancel" as const),
+          accountId,
+          side: fc.constantFrom("buy" as const, "sell" as const),
+        },
+        { requiredKeys: ["type", "accountId"] },
+      ),
+    },
     { weight: 1, arbitrary: fc.record({ type: fc.constant("expire" as const) }) },
   ),
 });

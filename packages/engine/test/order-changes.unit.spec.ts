@@ -141,6 +141,19 @@ describe("mass cancel", () => {
     expect(spec.book.accountOrders(4).map((o) => o.orderId)).toEqual([3]);
   });
 
+  it("by side cancels only that side's orders of the account", () => {
+    const spec = given(
+      buy(5, 100, 1, { accountId: 9 }),
+      sell(2, 110, 1, { accountId: 9 }),
+      buy(1, 99, 1, { accountId: 9 }),
+      sell(3, 111, 1, { accountId: 4 }),
+    );
+    const events = spec.when(massCancel(9, 7, "sell"));
+    expect(only(events, "cancelled").map((e) => e.orderId)).toEqual([2]);
+    expect(spec.book.accountOrders(9).map((o) => o.orderId)).toEqual([1, 5]);
+    expect(spec.book.accountOrders(4).map((o) => o.orderId)).toEqual([3]);
+  });
+
   it("of an account without orders does nothing", () => {
     expect(given(buy(1, 100, 1)).when(massCancel(2))).toEqual([]);
   });

@@ -55,7 +55,7 @@ export class ReferenceBook {
     else if (command.type === "replace")
       this.replace(command.orderId, command.price, command.qty, command.time);
     else if (command.type === "amend") this.amend(command.orderId, command.qty, command.time);
-    else if (command.type === "mass_cancel") this.massCancel(command.accountId, command.time);
+    else if (command.type === "mass_cancel") this.massCancel(command.accountId, command.time, command.side);
   }
 
   /** Events since the last drain. */
@@ -202,12 +202,14 @@ export class ReferenceBook {
     this.pushLevel(o.side, o.price);
   }
 
-  private massCancel(accountId: number, time: number): void {
+  private massCancel(accountId: number, time: number, side: Side | undefined): void {
     if (!isId(accountId)) {
       this.reject("mass_cancel", accountId, "INVALID_COMMAND", time);
       return;
     }
-    const mine = this.orders.filter((o) => o.accountId === accountId).sort((a, b) => a.orderId - b.orderId);
+    const mine = this.orders
+      .filter((o) => o.accountId === accountId && (side === undefined || o.side === side))
+      .sort((a, b) => a.orderId - b.orderId);
     for (const o of mine) {
       this.cancelled(o, o.remaining, 0, "mass_cancel", time);
       this.removeAndReport(o);

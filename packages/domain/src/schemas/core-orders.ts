@@ -53,13 +53,14 @@ export const replaceOrderSchema = z.object({
 });
 /** Amend-down: a smaller open quantity, keeps time priority. */
 export const amendOrderSchema = z.object({ type: z.literal("AmendOrder"), ...orderRef, qty: lotsSchema });
-/** Cancel every open order of the account, optionally only in one product. */
+/** Cancel every open order of the account, optionally only in one product and/or on one side. */
 export const massCancelSchema = z.object({
   type: z.literal("MassCancel"),
   commandId: commandIdSchema,
   operatorId: operatorIdSchema,
   accountId: coreIdSchema,
   symbol: symbolSchema.optional(),
+  side: sideSchema.optional(),
 });
 
 export const orderAcceptedSchema = z.object({
