@@ -243,43 +243,17 @@ export class OrderEntry {
     return this.changedAck(await this.submitter.submit(command, prefix));
   }
 
-  /**
-   * Cancels the account's open orders, optionally in one product and/or on one side. The core's
-   * MassCancel knows no side, so a side filter cancels the orders open at the time of the request,
-   * all submitted in the same tick (one group commit in the core). Not atomic: another command
-   * can land between those cancels, and an order placed meanwhile stays open.
-   */
+  /** Cancels the account's open orders, optionally in one product and/or on one side: one core command. */
   async massCancel(accountId: string, input: unknown, commandId: string, prefix = ""): Promise<OrderAck> {
     const data = parseOwned(massCancelRequestSchema, input, accountId, prefix);
-    if (data.side === undefined) {
-      const command: CoreCommand = {
-        type: "MassCancel",
-        commandId,
-        accountId,
-        ...(data.symbol !== undefined ? { symbol: data.symbol } : {}),
-      };
-      return this.changedAck(await this.submitter.submit(command, prefix));
-    }
-    const open = await this.core.openOrders(accountId);
-    const results = await Promise.all(
-      open
-        .filter((o) => o.side === data.side && (data.symbol === undefined || o.symbol === data.symbol))
-        .map((order) =>
-          this.core.submit({
-            type: "CancelOrder",
-            commandId: `${commandId}.${order.orderId}`,
-            accountId,
-            orderId: order.orderId,
-          }),
-        ),
-    );
-    let cancelled = 0;
-    let seq = 0;
-    for (const { outcome } of results) {
-      seq = Math.max(seq, outcome.seq);
-      if (outcome.status === "accepted") cancelled++;
-    }
-    return { cancelledOrders: cancelled, seq };
+    const command: CoreCommand = {
+      type: "MassCancel",
+      commandId,
+      accountId,
+      ...(data.symbol !== undefined ? { symbol: data.symbol } : {}),
+      ...(data.side !== undefined ? { side: data.side } : {}),
+    };
+    return this.changedAck(await this.submitter.submit(command, prefix));
   }
 
   private placedAck(result: SubmitResult, symbol: string, clientOrderId: string, qty: number): OrderAck {

@@ -53,8 +53,16 @@ export function adminRoutes(ctx: GatewayContext): void {
     success: created,
     errors: [404, 409, 422],
     idempotent: true,
-    handler: ({ params, body, commandId }) =>
-      done(submitter.submit({ type: "RegisterApiKey", commandId, accountId: params.accountId, ...body })),
+    handler: ({ caller, params, body, commandId }) =>
+      done(
+        submitter.submit({
+          type: "RegisterApiKey",
+          commandId,
+          operatorId: caller.accountId,
+          accountId: params.accountId,
+          ...body,
+        }),
+      ),
   });
 
   defineRoute(app, docs, {
