@@ -14,7 +14,7 @@ export type { Decision } from "./decision.ts";
 export { checkInvariants, InvariantViolation } from "./invariants.ts";
 export * as limits from "./limits.ts";
 export { feeMinor, notionalMinor } from "./money.ts";
-export type { OpenOrderView, ProductView } from "./queries.ts";
+export type { AccountView, ApiKeyView, OpenOrderView, ProductView } from "./queries.ts";
 export * as queries from "./queries.ts";
 export { type CoreSnapshot, encodeSnapshot, restoreState, snapshotState, stateHash } from "./snapshot.ts";
 export {

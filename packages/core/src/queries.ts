@@ -1,7 +1,9 @@
 // Read queries the gateway serves from core state (embedded mode). Plain data out, never live
 // references, so a caller cannot mutate the core by accident.
+import type { Capability } from "@ghx/domain";
 import type { LevelView } from "@ghx/engine";
 import {
+  type Account,
   type Balance,
   type CoreState,
   type FillRecord,
@@ -88,4 +90,65 @@ export function bookDepth(
 export function apiKey(state: CoreState, keyId: string) {
   const key = state.apiKeys.get(keyId);
   return key && { ...key, scopes: [...key.scopes] };
+}
+
+/** What an operator sees of an account: who it is and what it may do, not its money. */
+export interface AccountView {
+  readonly id: string;
+  readonly owner: string;
+  readonly capabilities: Capability[];
+  readonly blocked: boolean;
+  /** The engine's self-trade-prevention group: accounts of one owner share it. */
+  readonly stpGroup: number;
+  readonly apiKeyCount: number;
+}
+
+const accountView = (a: Account): AccountView => ({
+  id: a.id,
+  owner: a.owner,
+  capabilities: [...a.capabilities],
+  blocked: a.blocked,
+  stpGroup: a.stpGroup,
+  apiKeyCount: a.apiKeyCount,
+});
+
+export function account(state: CoreState, accountId: string): AccountView | undefined {
+  const found = state.accounts.get(accountId);
+  return found && accountView(found);
+}
+
+/**
+ * At most `limit` accounts in creation order, starting after the account `after` (accounts are
+ * never removed, so the cursor is stable). Undefined when `after` is not an account.
+ */
+export function accounts(state: CoreState, limit: number, after?: string): AccountView[] | undefined {
+  let start = 0;
+  if (after !== undefined) {
+    const cursor = state.accounts.get(after);
+    if (!cursor) return undefined;
+    start = cursor.idx + 1;
+  }
+  return state.accountsByIdx.slice(start, start + limit).map(accountView);
+}
+
+/** An active key: public data only (the exchange never holds a private key); revoked keys are gone. */
+export interface ApiKeyView {
+  readonly keyId: string;
+  readonly accountId: string;
+  readonly publicKey: string;
+  readonly scopes: string[];
+}
+
+/** The account's active keys in registration order; undefined when there is no such account. */
+export function apiKeys(state: CoreState, accountId: string): ApiKeyView[] | undefined {
+  const owner = state.accounts.get(accountId);
+  if (!owner) return undefined;
+  const found: ApiKeyView[] = [];
+  // Keys are indexed by id only: scan, and stop once the account's count is reached.
+  for (const [keyId, key] of state.apiKeys) {
+    if (found.length === owner.apiKeyCount) break;
+    if (key.accountId === accountId)
+      found.push({ keyId, accountId, publicKey: key.publicKey, scopes: [...key.scopes] });
+  }
+  return found;
 }
