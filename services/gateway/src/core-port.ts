@@ -1,7 +1,16 @@
 // What the gateway needs from the core: submit a command, read an account's data. Two adapters:
 // the embedded one (same process, @ghx/core-service's client) and the bus one (distributed mode).
 // Routes never know which one they talk to.
-import type { Balance, FillRecord, OpenOrderView, OrderRecord, Position, ProductView } from "@ghx/core";
+import type {
+  AccountView,
+  ApiKeyView,
+  Balance,
+  FillRecord,
+  OpenOrderView,
+  OrderRecord,
+  Position,
+  ProductView,
+} from "@ghx/core";
 import type { CoreClient, coreBusClient, SubmitResult } from "@ghx/core-service";
 import type { CoreCommand } from "@ghx/domain";
 
@@ -32,6 +41,11 @@ export interface CorePort {
   ): Promise<{ readonly bids: readonly BookLevel[]; readonly asks: readonly BookLevel[] } | undefined>;
   /** Active keys only (a revoked key is gone). */
   apiKey(keyId: string): Promise<StoredApiKey | undefined>;
+  /** Up to `limit` accounts in creation order after `after`; undefined when `after` is no account. */
+  accounts(limit: number, after?: string): Promise<readonly AccountView[] | undefined>;
+  account(accountId: string): Promise<AccountView | undefined>;
+  /** The account's active keys; undefined when there is no such account. */
+  apiKeys(accountId: string): Promise<readonly ApiKeyView[] | undefined>;
   /** Sequence number of the last command the core applied (for /metrics and /readyz). */
   lastSeq(): Promise<number>;
 }
@@ -49,6 +63,9 @@ export function embeddedCorePort(core: CoreClient): CorePort {
     products: async () => q.products(),
     bookDepth: async (symbol, levels) => q.bookDepth(symbol, levels),
     apiKey: async (keyId) => q.apiKey(keyId),
+    accounts: async (limit, after) => q.accounts(limit, after),
+    account: async (accountId) => q.account(accountId),
+    apiKeys: async (accountId) => q.apiKeys(accountId),
     lastSeq: async () => core.lastSeq,
   };
 }
@@ -93,6 +110,10 @@ export function busCorePort(client: BusCoreClient, nowMs: () => number = Date.no
       keys.set(keyId, { key, expiresAtMs: nowMs() + busKeyCacheMs });
       return key;
     },
+    // Bus arguments are strings and numbers only: an absent cursor is left out, not sent as null.
+    accounts: (limit, after) => query("accounts", limit, ...(after === undefined ? [] : [after])),
+    account: (accountId) => query("account", accountId),
+    apiKeys: (accountId) => query("apiKeys", accountId),
     /** A query round trip proves the core answers; the seq is the newest this gateway has seen. */
     async lastSeq() {
       await query("products");

@@ -32,10 +32,8 @@ export const placeBatchBodySchema = z.strictObject({
 export const orderIdParamsSchema = z.strictObject({ orderId: orderIdParamSchema });
 
 export const openOrdersQuerySchema = z.strictObject({ symbol: symbolSchema.optional() });
-export const pageQuerySchema = z.strictObject({
-  symbol: symbolSchema.optional(),
-  limit: z.coerce.number().int().min(1).max(pageLimitMax).optional(),
-});
+const pageLimitSchema = z.coerce.number().int().min(1).max(pageLimitMax).optional();
+export const pageQuerySchema = z.strictObject({ symbol: symbolSchema.optional(), limit: pageLimitSchema });
 
 export const fillViewSchema = z.object({
   orderId: z.string(),
@@ -148,6 +146,27 @@ export const registerKeyBodySchema = z.strictObject({
   keyId: coreIdSchema,
   publicKey: publicKeySchema,
   scopes: z.array(apiKeyScopeSchema).min(1).max(4),
+});
+
+/** GET /v1/accounts: a page in creation order; `after` is the last account id of the previous page. */
+export const accountsQuerySchema = z.strictObject({ after: coreIdSchema.optional(), limit: pageLimitSchema });
+
+export const accountViewSchema = z.object({
+  accountId: z.string(),
+  owner: z.string(),
+  capabilities: z.array(capabilitySchema),
+  blocked: z.boolean(),
+  /** Self-trade-prevention group: accounts of one owner share it. */
+  stpGroup: z.number().int(),
+  apiKeyCount: z.number().int(),
+});
+
+/** An active key as the exchange holds it: the public key only (never a private one). */
+export const apiKeyViewSchema = z.object({
+  keyId: z.string(),
+  accountId: z.string(),
+  publicKey: z.string(),
+  scopes: z.array(apiKeyScopeSchema),
 });
 
 export const killSwitchBodySchema = z.strictObject({ block: z.boolean() });

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { gatewayLimits, problemContentType } from "../src/index.ts";
 import {
   futureSymbol,
+  keyFor,
   limitOrder,
   listFuture,
   type SignedClient,
@@ -248,6 +249,60 @@ describe("money and operator routes", () => {
   });
 });
 
+describe("accounts and keys (operator reads)", () => {
+  type AccountView = { accountId: string; owner: string; capabilities: string[]; apiKeyCount: number };
+  type KeyView = { keyId: string; accountId: string; publicKey: string; scopes: string[] };
+
+  it("lists accounts in creation order, a page at a time, and shows one", async () => {
+    const first = await ex.operator.json<AccountView[]>("GET", "/v1/accounts?limit=2");
+    expect(first.map((a) => a.accountId)).toEqual(["operator", "alice"]);
+    const next = await ex.operator.json<AccountView[]>("GET", "/v1/accounts?after=alice&limit=1");
+    expect(next).toEqual([
+      {
+        accountId: "bob",
+        owner: "owner-bob",
+        capabilities: ["trade", "read"],
+        blocked: false,
+        stpGroup: expect.any(Number),
+        apiKeyCount: 1,
+      },
+    ]);
+    expect(await ex.operator.json("GET", "/v1/accounts/bob")).toEqual(next[0]);
+  });
+
+  it("lists an account's active keys with their public keys, without the revoked ones", async () => {
+    const extra = await keyFor(ex.operator, ex.app, "alice", ["read"]);
+    const keys = await ex.operator.json<KeyView[]>("GET", "/v1/accounts/alice/api-keys");
+    expect(keys.map((k) => k.keyId)).toEqual([alice.signer.keyId, extra.signer.keyId]);
+    expect(keys[1]).toEqual({
+      keyId: extra.signer.keyId,
+      accountId: "alice",
+      publicKey: (await ex.port.apiKey(extra.signer.keyId))?.publicKey,
+      scopes: ["read"],
+    });
+    expect(await extra.json("GET", "/v1/api-keys")).toEqual(keys);
+    await extra.json("DELETE", `/v1/api-keys/${extra.signer.keyId}`);
+    const left = await ex.operator.json<KeyView[]>("GET", "/v1/accounts/alice/api-keys");
+    expect(left.map((k) => k.keyId)).toEqual([alice.signer.keyId]);
+  });
+
+  it("answers an unknown account or cursor with 404 UNKNOWN_ACCOUNT and a bad limit with 400", async () => {
+    for (const [path, field] of [
+      ["/v1/accounts/nobody", "accountId"],
+      ["/v1/accounts/nobody/api-keys", "accountId"],
+      ["/v1/accounts?after=nobody", "after"],
+    ] as const) {
+      const response = await ex.operator.request("GET", path);
+      expect(response.statusCode, path).toBe(404);
+      expect(response.headers["content-type"]).toContain(problemContentType);
+      expect(response.json()).toMatchObject({ code: "UNKNOWN_ACCOUNT", field });
+    }
+    const bad = await ex.operator.request("GET", "/v1/accounts?limit=0");
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json()).toMatchObject({ field: "limit" });
+  });
+});
+
 describe("operations", () => {
   it("serves health, readiness and Prometheus metrics", async () => {
     expect((await ex.app.inject({ url: "/healthz" })).statusCode).toBe(200);
@@ -292,6 +347,10 @@ describe("operations", () => {
       "/v1/positions",
       "/v1/fills",
       "/v1/products",
+      "/v1/accounts",
+      "/v1/accounts/{accountId}",
+      "/v1/accounts/{accountId}/api-keys",
+      "/v1/api-keys",
     ]) {
       expect(document.paths[path], path).toBeDefined();
     }

@@ -160,6 +160,40 @@ describe("authorisation", () => {
   });
 });
 
+describe("operator reads of accounts and keys", () => {
+  const operatorReads = ["/v1/accounts", "/v1/accounts/alice", "/v1/accounts/alice/api-keys"];
+
+  it("refuses them to a trader's key with 403 SCOPE_MISSING", async () => {
+    for (const path of operatorReads) {
+      const response = await mallory.request("GET", path);
+      expect(response.statusCode, path).toBe(403);
+      expect(response.json()).toMatchObject({ code: "SCOPE_MISSING" });
+    }
+    await expectNothingChanged();
+  });
+
+  it("refuses them with 403 CAPABILITY_MISSING to an operate-scoped key of an account that cannot operate", async () => {
+    const misissued = await keyForScopes("mallory", ["operate", "read"]);
+    for (const path of operatorReads) {
+      const response = await misissued.request("GET", path);
+      expect(response.statusCode, path).toBe(403);
+      expect(response.json()).toMatchObject({ code: "CAPABILITY_MISSING" });
+    }
+  });
+
+  it("GET /v1/api-keys shows the caller's own account's keys only", async () => {
+    const own = await aliceReadOnly.json<{ keyId: string; accountId: string }[]>("GET", "/v1/api-keys");
+    expect(own.map((k) => k.keyId)).toEqual(
+      expect.arrayContaining([alice.signer.keyId, aliceReadOnly.signer.keyId]),
+    );
+    expect(own).toEqual(await ex.operator.json("GET", "/v1/accounts/alice/api-keys"));
+    const theirs = await mallory.json<{ keyId: string; accountId: string }[]>("GET", "/v1/api-keys");
+    expect(theirs.map((k) => k.keyId)).toContain(mallory.signer.keyId);
+    expect(theirs.every((k) => k.accountId === "mallory")).toBe(true);
+    await expectNothingChanged();
+  });
+});
+
 describe("isolation between accounts (invariant 8)", () => {
   it("cannot see another account's order: 404, same as an order that does not exist", async () => {
     const theirs = await mallory.request("GET", `/v1/orders/${aliceOrderId}`);

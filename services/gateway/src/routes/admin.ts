@@ -1,12 +1,19 @@
 // Operator and provider routes: accounts and API keys, deposits, withdrawals, vouchers,
-// capacity and bonds, listing products and their trading state. Each one is a single core
+// capacity and bonds, listing products and their trading state. Each change is a single core
 // command; the core checks capabilities (operate, provide) and the gateway checks key scopes.
+// The reads of accounts and keys are core queries.
+import type { AccountView, ApiKeyView } from "@ghx/core";
 import { lotsMax, parseSymbol, priceBandTicks, type Ticks } from "@ghx/domain";
+import { z } from "zod";
 import type { GatewayContext } from "../context.ts";
+import { pageLimitDefault } from "../limits.ts";
 import { ApiProblem } from "../problem.ts";
-import { defineRoute } from "../route.ts";
+import { type Caller, defineRoute } from "../route.ts";
 import {
   accountParamsSchema,
+  accountsQuerySchema,
+  accountViewSchema,
+  apiKeyViewSchema,
   capacityBodySchema,
   commandAckSchema,
   createAccountBodySchema,
@@ -22,6 +29,23 @@ import {
 
 /** Positions are bounded by the domain's lot limit unless the operator lists a tighter one. */
 const positionLimitLotsDefault = lotsMax;
+
+// Accounts and keys field by field, so what the core adds to its views is not published unread.
+const accountView = (a: AccountView) => ({
+  accountId: a.id,
+  owner: a.owner,
+  capabilities: a.capabilities,
+  blocked: a.blocked,
+  stpGroup: a.stpGroup,
+  apiKeyCount: a.apiKeyCount,
+});
+
+const apiKeyView = (k: ApiKeyView) => ({
+  keyId: k.keyId,
+  accountId: k.accountId,
+  publicKey: k.publicKey,
+  scopes: k.scopes,
+});
 
 export function adminRoutes(ctx: GatewayContext): void {
   const { app, docs, submitter, market, core } = ctx;
@@ -63,6 +87,76 @@ export function adminRoutes(ctx: GatewayContext): void {
           ...body,
         }),
       ),
+  });
+
+  /**
+   * An operator's read of an account's data. Reads have no core command to check the caller's
+   * capability, so the gateway checks it: an operate-scoped key of an account that cannot
+   * operate sees no other account. `read` runs only then; undefined means no such account.
+   */
+  async function operatorRead<T>(
+    caller: Caller,
+    read: () => Promise<T | undefined>,
+    accountId: string | undefined,
+    field: string,
+  ): Promise<T> {
+    if (!(await core.account(caller.accountId))?.capabilities.includes("operate"))
+      throw new ApiProblem("CAPABILITY_MISSING", `${caller.accountId} cannot operate`);
+    const found = await read();
+    if (found === undefined)
+      throw new ApiProblem("UNKNOWN_ACCOUNT", `account ${accountId} does not exist`, field);
+    return found;
+  }
+
+  defineRoute(app, docs, {
+    method: "GET",
+    url: "/v1/accounts",
+    access: "operate",
+    tag: "operator",
+    summary: `Accounts in creation order, up to limit (default ${pageLimitDefault}) after the account named by after`,
+    query: accountsQuerySchema,
+    success: { status: 200, schema: z.array(accountViewSchema) },
+    errors: [404],
+    handler: async ({ caller, query: { limit, after } }) =>
+      (await operatorRead(caller, () => core.accounts(limit ?? pageLimitDefault, after), after, "after")).map(
+        accountView,
+      ),
+  });
+
+  defineRoute(app, docs, {
+    method: "GET",
+    url: "/v1/accounts/:accountId",
+    access: "operate",
+    tag: "operator",
+    summary: "One account: owner, capabilities, blocked, self-trade-prevention group, key count",
+    params: accountParamsSchema,
+    success: { status: 200, schema: accountViewSchema },
+    errors: [404],
+    handler: async ({ caller, params: { accountId } }) =>
+      accountView(await operatorRead(caller, () => core.account(accountId), accountId, "accountId")),
+  });
+
+  defineRoute(app, docs, {
+    method: "GET",
+    url: "/v1/accounts/:accountId/api-keys",
+    access: "operate",
+    tag: "operator",
+    summary: "An account's active API keys (public keys and scopes)",
+    params: accountParamsSchema,
+    success: { status: 200, schema: z.array(apiKeyViewSchema) },
+    errors: [404],
+    handler: async ({ caller, params: { accountId } }) =>
+      (await operatorRead(caller, () => core.apiKeys(accountId), accountId, "accountId")).map(apiKeyView),
+  });
+
+  defineRoute(app, docs, {
+    method: "GET",
+    url: "/v1/api-keys",
+    access: "read",
+    tag: "account",
+    summary: "The active API keys of the caller's own account (public keys and scopes)",
+    success: { status: 200, schema: z.array(apiKeyViewSchema) },
+    handler: async ({ caller }) => ((await core.apiKeys(caller.accountId)) ?? []).map(apiKeyView),
   });
 
   defineRoute(app, docs, {
