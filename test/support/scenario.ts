@@ -1,6 +1,6 @@
 // One end-to-end scenario, run against every mode: accounts, keys and money by the operator,
-// a trade between REST on one gateway and WebSocket on another, isolation, replay refusal,
-// idempotent retries across gateways.
+// listing accounts and keys, a trade between REST on one gateway and WebSocket on another,
+// isolation, replay refusal, idempotent retries across gateways.
 import { expect, it } from "vitest";
 import { Client, OrderSocket } from "./client.ts";
 import type { RunningExchange } from "./processes.ts";
@@ -30,6 +30,19 @@ export function exchangeScenario(exchange: () => RunningExchange) {
     bob = (await operator.createTrader("bob", "100000.00")).at(urls[urls.length - 1]!);
     const products = await alice.ok<{ symbol: string; state: string }[]>("GET", "/v1/products");
     expect(products).toEqual([expect.objectContaining({ symbol, state: "open" })]);
+  });
+
+  it("lists accounts and keys: the operator sees every account's, a trader only its own keys", async () => {
+    const { urls, operatorKeyFile } = exchange();
+    const operator = Client.fromKeyFile(urls[urls.length - 1]!, operatorKeyFile);
+    const accounts = await operator.ok<{ accountId: string }[]>("GET", "/v1/accounts");
+    expect(accounts.map((a) => a.accountId)).toEqual(["operator", "alice", "bob"]);
+    const keys = await operator.ok("GET", "/v1/accounts/bob/api-keys");
+    expect(keys).toEqual([
+      { keyId: "bob-key", accountId: "bob", publicKey: expect.any(String), scopes: ["trade", "read"] },
+    ]);
+    expect(await bob.ok("GET", "/v1/api-keys")).toEqual(keys);
+    expect((await bob.request("GET", "/v1/accounts")).status).toBe(403);
   });
 
   it("trades: a REST maker on one gateway, a WebSocket taker on another", async () => {
