@@ -74,6 +74,25 @@ export interface StatusMessage {
   readonly bandHigh: string;
   readonly deliveryFrom: number;
   readonly deliveryTo: number;
+  /** Futures only: null until the index has published a daily value in the delivery month. */
+  readonly settlement?: SettlementReference | null;
+}
+
+/** What a future settles at: the mean of its month's daily GHX index values (`index` CLASS.ZONE). */
+export interface SettlementReference {
+  readonly index: string;
+  /** Start of the reference month (the future's deliveryFrom), epoch ms. */
+  readonly month: number;
+  /** Month-to-date mean; the final settlement price once `final`. */
+  readonly price: string | null;
+  readonly currency: string;
+  readonly final: boolean;
+  /** Daily values in the mean. */
+  readonly days: number;
+  /** Some day in it carried a value forward. */
+  readonly stale: boolean;
+  readonly revision: number;
+  readonly publishedAt: number;
 }
 
 export interface IndexMessage {
