@@ -17,7 +17,10 @@ import { newIdempotencyKey, withClientOrderId } from "./ids.ts";
 import { MarketFeedClient, type MarketFeedOptions } from "./market-feed.ts";
 import { type BatchResult, OrderEntryClient, type OrderEntryOptions } from "./order-entry.ts";
 import type {
+  Account,
+  AccountsQuery,
   AmendOrderRequest,
+  ApiKey,
   Balance,
   CommandAck,
   CreateAccountRequest,
@@ -191,11 +194,30 @@ export class GhxClient {
     return this.post("/v1/capacity", request, options);
   }
 
+  /** The active keys of this client's own account. */
+  apiKeys(): Promise<ApiKey[]> {
+    return this.get("/v1/api-keys");
+  }
+
   revokeApiKey(keyId: string): Promise<CommandAck> {
     return this.http.send({ method: "DELETE", path: `/v1/api-keys/${path(keyId)}`, signed: true });
   }
 
   // ---- operator ----
+
+  /** A page of accounts in creation order; a page shorter than `limit` (default 100) is the last. */
+  accounts(query: AccountsQuery = {}): Promise<Account[]> {
+    return this.get("/v1/accounts", { ...query });
+  }
+
+  account(accountId: string): Promise<Account> {
+    return this.get(`/v1/accounts/${path(accountId)}`);
+  }
+
+  /** Any account's active keys. */
+  accountApiKeys(accountId: string): Promise<ApiKey[]> {
+    return this.get(`/v1/accounts/${path(accountId)}/api-keys`);
+  }
 
   createAccount(request: CreateAccountRequest, options?: PostOptions): Promise<CommandAck> {
     return this.post("/v1/accounts", request, options);

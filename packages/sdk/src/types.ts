@@ -126,6 +126,33 @@ export interface PageQuery {
   readonly limit?: number;
 }
 
+// ---- accounts and keys ----
+
+/** An account as an operator sees it. */
+export interface Account {
+  readonly accountId: string;
+  readonly owner: string;
+  readonly capabilities: readonly Capability[];
+  readonly blocked: boolean;
+  /** Self-trade-prevention group: accounts of one owner share it. */
+  readonly stpGroup: number;
+  readonly apiKeyCount: number;
+}
+
+/** An active API key: the exchange holds only its public half. */
+export interface ApiKey {
+  readonly keyId: string;
+  readonly accountId: string;
+  readonly publicKey: string;
+  readonly scopes: readonly ApiKeyScope[];
+}
+
+/** A page of accounts in creation order: `after` is the last account id of the previous page. */
+export interface AccountsQuery {
+  readonly after?: string;
+  readonly limit?: number;
+}
+
 // ---- operator and provider requests ----
 
 export interface CreateAccountRequest {

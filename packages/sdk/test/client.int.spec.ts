@@ -91,6 +91,34 @@ describe("REST", () => {
     await expect(stranger.balances()).rejects.toMatchObject({ status: 401, code: "UNKNOWN_API_KEY" });
   });
 
+  it("lists accounts and keys: any account's for the operator, its own for a trader", async () => {
+    const gina = await trader("gina");
+    const all = await operator.accounts();
+    expect(all[0]?.accountId).toBe("operator");
+    expect(all.at(-1)).toEqual({
+      accountId: "gina",
+      owner: "gina",
+      capabilities: ["trade", "read"],
+      blocked: false,
+      stpGroup: expect.any(Number),
+      apiKeyCount: 1,
+    });
+    expect(await operator.accounts({ after: "operator", limit: 1 })).toEqual([all[1]]);
+    expect(await operator.account("gina")).toEqual(all.at(-1));
+    const keys = await operator.accountApiKeys("gina");
+    expect(keys).toEqual([
+      {
+        keyId: expect.any(String),
+        accountId: "gina",
+        publicKey: expect.any(String),
+        scopes: ["trade", "read"],
+      },
+    ]);
+    expect(await gina.apiKeys()).toEqual(keys);
+    await expect(operator.account("nobody")).rejects.toMatchObject({ status: 404, code: "UNKNOWN_ACCOUNT" });
+    await expect(gina.accounts()).rejects.toMatchObject({ status: 403, code: "SCOPE_MISSING" });
+  });
+
   it("places a batch in one request, each order acked or refused on its own", async () => {
     const frank = await trader("frank");
     const results = await frank.placeOrders([
