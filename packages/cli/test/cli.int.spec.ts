@@ -100,6 +100,47 @@ describe("ghx against the embedded exchange", () => {
     expect(again.stderr).toMatch(/ORDER_NOT_FOUND \(HTTP 404\) field=orderId/);
   });
 
+  it("accounts and keys [accountId] list accounts and keys, as tables or --json", async () => {
+    expect((await ghx("accounts", "create", "bea", "--owner", "b-corp")).code).toBe(0);
+    const keyPath = join(home, "bea.json");
+    const keygen = await ghx("--json", "keygen", "--out", keyPath, "--key-id", "bea-1");
+    await ghx("keys", "register", "--account", "bea", "--from", keyPath, "--scopes", "read");
+
+    const accounts = await ghx("--json", "accounts");
+    expect(accounts.code).toBe(0);
+    expect((accounts.json as { accountId: string }[])[0]).toMatchObject({ accountId: "operator" });
+    expect((accounts.json as unknown[]).at(-1)).toEqual({
+      accountId: "bea",
+      owner: "b-corp",
+      capabilities: ["trade", "read"],
+      blocked: false,
+      stpGroup: expect.any(Number),
+      apiKeyCount: 1,
+    });
+    const page = await ghx("--json", "accounts", "--after", "operator", "--limit", "1");
+    expect(page.json).toEqual([(accounts.json as unknown[])[1]]);
+    expect((await ghx("accounts")).stdout).toMatch(/^account +owner +capabilities +blocked +keys\n/);
+
+    const keys = await ghx("--json", "keys", "bea");
+    expect(keys.json).toEqual([
+      {
+        keyId: "bea-1",
+        accountId: "bea",
+        publicKey: (keygen.json as { publicKey: string }).publicKey,
+        scopes: ["read"],
+      },
+    ]);
+    expect((await ghx("--json", "--key", keyPath, "keys")).json).toEqual(keys.json);
+    expect((await ghx("keys", "bea")).stdout).toMatch(
+      /^key +account +scopes +public key\nbea-1 +bea +read +/,
+    );
+
+    const refused = await ghx("--json", "--key", keyPath, "accounts");
+    expect(refused).toMatchObject({ code: 1, json: { error: { status: 403, code: "SCOPE_MISSING" } } });
+    const unknown = await ghx("--json", "keys", "nobody");
+    expect(unknown).toMatchObject({ code: 1, json: { error: { status: 404, code: "UNKNOWN_ACCOUNT" } } });
+  });
+
   it("usage mistakes exit 2 before anything is sent", async () => {
     expect((await ghx("place", symbol, "buy", "0", "--price", "1")).code).toBe(2);
     expect((await ghx("place", symbol, "hold", "1", "--price", "1")).code).toBe(2);

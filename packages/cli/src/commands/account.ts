@@ -1,6 +1,6 @@
 // The caller's account (balances, positions, provider capacity) and the operator's account
-// commands (create an account, deposit) that make a fresh exchange usable.
-import type { Balance, Capability, Position } from "@ghx/sdk";
+// commands (list and create accounts, deposit) that make a fresh exchange usable.
+import type { Account, Balance, Capability, Position } from "@ghx/sdk";
 import type { Command } from "commander";
 import { decimal, instant, list, parse, positiveInteger } from "../args.ts";
 import type { Kit } from "../kit.ts";
@@ -60,7 +60,18 @@ export function accountCommands(program: Command, kit: Kit): void {
       ),
     );
 
-  const accounts = program.command("accounts").description("accounts (operator)");
+  const accounts = program.command("accounts").description("accounts (operator): list (default), create");
+  accounts
+    .command("list", { isDefault: true })
+    .description("accounts in creation order, a page at a time")
+    .option("--after <accountId>", "start after this account (the last one of the previous page)")
+    .option("--limit <n>", "accounts per page (default 100, at most 1000)", positiveInteger)
+    .action(
+      kit.action(async (ctx, o: { after?: string; limit?: number }) => {
+        const page = await ctx.output.progress("loading accounts", (await ctx.client()).accounts(o));
+        ctx.output.result(page, renderAccounts);
+      }),
+    );
   accounts
     .command("create <accountId>")
     .description("create an account")
@@ -97,6 +108,19 @@ export function accountCommands(program: Command, kit: Kit): void {
         );
       }),
     );
+}
+
+function renderAccounts(accounts: readonly Account[]): string {
+  return table(
+    ["account", "owner", "capabilities", "blocked", "keys"],
+    accounts.map((a) => [
+      a.accountId,
+      a.owner,
+      a.capabilities.join(","),
+      a.blocked ? "yes" : "no",
+      a.apiKeyCount,
+    ]),
+  );
 }
 
 function renderBalances(balances: readonly Balance[]): string {

@@ -1,13 +1,14 @@
-// Keys: make a key pair locally, register its public half for an account (operator), revoke one.
+// Keys: make a key pair locally, list an account's keys, register a public half for an account
+// (operator), revoke one.
 import { mkdirSync } from "node:fs";
 import { dirname, resolve } from "node:path";
-import { type ApiKeyScope, newKeyFile, writeKeyFile } from "@ghx/sdk";
+import { type ApiKey, type ApiKeyScope, newKeyFile, writeKeyFile } from "@ghx/sdk";
 import type { Command } from "commander";
 import { list } from "../args.ts";
 import { readKeyFileArgument, userKeyPath } from "../context.ts";
 import { UsageError } from "../exit-codes.ts";
 import type { Kit } from "../kit.ts";
-import { fields } from "../output.ts";
+import { fields, table } from "../output.ts";
 
 const scopes: readonly ApiKeyScope[] = ["trade", "read", "withdraw", "operate"];
 
@@ -43,7 +44,20 @@ export function keyCommands(program: Command, kit: Kit): void {
       }),
     );
 
-  const keys = program.command("keys").description("API keys of accounts (operator)");
+  const keys = program.command("keys").description("API keys: list (default), register (operator), revoke");
+  keys
+    .command("list [accountId]", { isDefault: true })
+    .description("active keys of your own account, or of any account (operator): ghx keys [accountId]")
+    .action(
+      kit.action(async (ctx, accountId: string | undefined) => {
+        const client = await ctx.client();
+        const list = await ctx.output.progress(
+          "loading keys",
+          accountId === undefined ? client.apiKeys() : client.accountApiKeys(accountId),
+        );
+        ctx.output.result(list, renderKeys);
+      }),
+    );
   keys
     .command("register")
     .description("register a public key for an account")
@@ -90,6 +104,13 @@ export function keyCommands(program: Command, kit: Kit): void {
         ctx.output.result({ keyId, seq: ack.seq }, (r) => `revoked ${r.keyId}`);
       }),
     );
+}
+
+function renderKeys(list: readonly ApiKey[]): string {
+  return table(
+    ["key", "account", "scopes", "public key"],
+    list.map((k) => [k.keyId, k.accountId, k.scopes.join(","), k.publicKey]),
+  );
 }
 
 async function keyToRegister(
