@@ -27,7 +27,7 @@ export function decideRegisterApiKey(state: CoreState, cmd: Cmd<"RegisterApiKey"
   const account = accountOrReject(state, cmd.accountId);
   if (isDecision(account)) return account;
   if (state.apiKeys.has(cmd.keyId)) return reject("API_KEY_EXISTS", `key ${cmd.keyId} exists`);
-  if (account.apiKeyCount >= apiKeysPerAccountMax) {
+  if (account.apiKeyIds.length >= apiKeysPerAccountMax) {
     return reject("INVALID_COMMAND", `at most ${apiKeysPerAccountMax} keys per account`);
   }
   const { accountId, keyId, publicKey } = cmd;
@@ -110,10 +110,10 @@ export function evolveApiKey(state: CoreState, event: Evt<"ApiKeyRegistered" | "
       publicKey: event.publicKey,
       scopes: event.scopes,
     });
-    account.apiKeyCount++;
+    account.apiKeyIds.push(event.keyId);
   } else {
     state.apiKeys.delete(event.keyId);
-    account.apiKeyCount--;
+    account.apiKeyIds.splice(account.apiKeyIds.indexOf(event.keyId), 1);
   }
 }
 

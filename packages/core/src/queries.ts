@@ -109,7 +109,7 @@ const accountView = (a: Account): AccountView => ({
   capabilities: [...a.capabilities],
   blocked: a.blocked,
   stpGroup: a.stpGroup,
-  apiKeyCount: a.apiKeyCount,
+  apiKeyCount: a.apiKeyIds.length,
 });
 
 export function account(state: CoreState, accountId: string): AccountView | undefined {
@@ -143,12 +143,8 @@ export interface ApiKeyView {
 export function apiKeys(state: CoreState, accountId: string): ApiKeyView[] | undefined {
   const owner = state.accounts.get(accountId);
   if (!owner) return undefined;
-  const found: ApiKeyView[] = [];
-  // Keys are indexed by id only: scan, and stop once the account's count is reached.
-  for (const [keyId, key] of state.apiKeys) {
-    if (found.length === owner.apiKeyCount) break;
-    if (key.accountId === accountId)
-      found.push({ keyId, accountId, publicKey: key.publicKey, scopes: [...key.scopes] });
-  }
-  return found;
+  return owner.apiKeyIds.map((keyId) => {
+    const key = state.apiKeys.get(keyId)!;
+    return { keyId, accountId, publicKey: key.publicKey, scopes: [...key.scopes] };
+  });
 }

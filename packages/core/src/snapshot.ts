@@ -29,7 +29,6 @@ export interface AccountSnapshot {
   readonly owner: string;
   readonly capabilities: Capability[];
   readonly blocked: boolean;
-  readonly apiKeyCount: number;
   readonly balances: [string, Balance][];
   readonly positions: [number, Position][];
   readonly capacity: CapacityDeclaration[];
@@ -63,7 +62,6 @@ function snapshotAccount(a: Account): AccountSnapshot {
     owner: a.owner,
     capabilities: [...a.capabilities],
     blocked: a.blocked,
-    apiKeyCount: a.apiKeyCount,
     balances: [...a.balances].map(([c, b]) => [c, { ...b }]),
     positions: [...a.positions].map(([p, pos]) => [p, { ...pos }]),
     capacity: [...a.capacity],
@@ -97,7 +95,6 @@ export function restoreState(snapshot: CoreSnapshot): CoreState {
   for (const a of snapshot.accounts) {
     const account = newAccount(state, a.id, a.owner, a.capabilities);
     account.blocked = a.blocked;
-    account.apiKeyCount = a.apiKeyCount;
     for (const [c, b] of a.balances) account.balances.set(c, { ...b });
     for (const [p, pos] of a.positions) account.positions.set(p, { ...pos });
     account.capacity.push(...a.capacity);
@@ -113,7 +110,11 @@ export function restoreState(snapshot: CoreSnapshot): CoreState {
     account.openOrders.set(order.orderId, order);
     account.openClientIds.set(order.clientOrderId, order.orderId);
   }
-  for (const [keyId, key] of snapshot.apiKeys) state.apiKeys.set(keyId, key);
+  // In registration order (the Map's), which rebuilds each account's key list in the same order.
+  for (const [keyId, key] of snapshot.apiKeys) {
+    state.apiKeys.set(keyId, key);
+    state.accounts.get(key.accountId)!.apiKeyIds.push(keyId);
+  }
   for (const [c, t] of snapshot.totals) state.totals.set(c, { ...t });
   for (const [id, outcome] of snapshot.dedupe) state.dedupe.remember(id, outcome);
   return state;

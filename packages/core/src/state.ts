@@ -110,7 +110,8 @@ export interface Account {
   readonly openOrders: Map<number, Order>;
   /** clientOrderId → orderId among open orders. */
   readonly openClientIds: Map<string, number>;
-  apiKeyCount: number;
+  /** Active API key ids in registration order (the index behind listing an account's keys). */
+  readonly apiKeyIds: string[];
   readonly capacity: CapacityDeclaration[];
   /** `${accelerator}.${zone}` → hour start (ms) → lots committed (Σ potential shorts). */
   readonly committedLots: Map<string, Map<number, number>>;
@@ -287,7 +288,7 @@ export function newAccount(
     positions: new Map(),
     openOrders: new Map(),
     openClientIds: new Map(),
-    apiKeyCount: 0,
+    apiKeyIds: [],
     capacity: [],
     committedLots: new Map(),
     history: boundedLog(historyPerAccountMax),

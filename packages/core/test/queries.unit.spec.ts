@@ -1,7 +1,7 @@
 // The operator's read queries over accounts and keys: plain copies in creation/registration
 // order, never the core's live objects.
 import { describe, expect, it } from "vitest";
-import { queries } from "../src/index.ts";
+import { queries, restoreState, snapshotState } from "../src/index.ts";
 import { account, type Given, given, provider } from "./spec.ts";
 
 const publicKey = (c: string) => c.repeat(43);
@@ -81,6 +81,24 @@ describe("apiKeys", () => {
     ]);
     queries.apiKeys(spec.state, "b")![0]!.scopes.push("operate");
     expect(queries.apiKey(spec.state, "k2")?.scopes).toEqual(["read"]);
+  });
+
+  it("keeps the same list, order included, through a snapshot and a re-registered key id", () => {
+    const spec = given(
+      account("a"),
+      register("a", "k1", ["read"]),
+      register("a", "k2", ["read"]),
+      { type: "RevokeApiKey", accountId: "a", keyId: "k1" },
+      register("a", "k1", ["trade"]),
+    );
+    const listed = queries.apiKeys(spec.state, "a")!.map((k) => [k.keyId, k.scopes]);
+    expect(listed).toEqual([
+      ["k2", ["read"]],
+      ["k1", ["trade"]],
+    ]);
+    const restored = restoreState(JSON.parse(JSON.stringify(snapshotState(spec.state))));
+    expect(queries.apiKeys(restored, "a")!.map((k) => [k.keyId, k.scopes])).toEqual(listed);
+    expect(queries.account(restored, "a")?.apiKeyCount).toBe(2);
   });
 
   it("is empty for an account without keys and undefined for no account", () => {
