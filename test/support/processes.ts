@@ -1,55 +1,7 @@
 // The exchange as child processes: the embedded one (`npm start`'s main) or the distributed one
 // (a core process and gateway processes over a private nats-server).
-import { type ChildProcess, spawn } from "node:child_process";
-import { once } from "node:events";
-import { dirname, join } from "node:path";
-import { createInterface } from "node:readline";
-import { fileURLToPath } from "node:url";
-import { freePort, type NatsServers, startNatsServer } from "@ghx/testkit";
-
-const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
-
-export interface Child {
-  readonly process: ChildProcess;
-  stop(): Promise<void>;
-}
-
-/** Starts `node --import tsx <script>` and waits until a stdout line contains `readyText`. */
-export async function startChild(
-  script: string,
-  args: string[],
-  env: Record<string, string>,
-  readyText: string,
-) {
-  const child = spawn(process.execPath, ["--import", "tsx", join(root, script), ...args], {
-    cwd: root,
-    env: { ...process.env, GHX_LOG_LEVEL: "warn", ...env },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let stderr = "";
-  child.stderr!.on("data", (chunk: Buffer) => {
-    stderr += chunk.toString();
-  });
-  const lines: string[] = [];
-  await new Promise<void>((resolve, reject) => {
-    createInterface({ input: child.stdout! }).on("line", (line) => {
-      lines.push(line);
-      if (line.includes(readyText)) resolve();
-    });
-    child.once("exit", (code) => reject(new Error(`${script} exited ${code} before ready: ${stderr}`)));
-  });
-  const stopped = { value: false };
-  return {
-    process: child,
-    lines,
-    async stop() {
-      if (stopped.value || child.exitCode !== null) return;
-      stopped.value = true;
-      child.kill("SIGTERM");
-      await once(child, "exit");
-    },
-  };
-}
+import { join } from "node:path";
+import { type Child, freePort, type NatsServers, startChild, startNatsServer } from "@ghx/testkit";
 
 export interface RunningExchange {
   /** Base URLs of every gateway. */
@@ -76,7 +28,7 @@ export async function startEmbeddedExchange(
   };
 }
 
-/** A core process and `gateways` gateway processes over a private nats-server. */
+/** A core process (journal and events in JetStream) and `gateways` gateway processes over a private nats-server. */
 export async function startDistributedExchange(dataDir: string, gateways: number): Promise<RunningExchange> {
   const nats: NatsServers = await startNatsServer();
   const natsUrl = nats.servers.join(",");
@@ -85,7 +37,7 @@ export async function startDistributedExchange(dataDir: string, gateways: number
     children.push(
       await startChild(
         "services/core/src/main.ts",
-        ["--data", dataDir, "--nats", natsUrl],
+        ["--data", dataDir, "--nats", natsUrl, "--jetstream"],
         {},
         '"ready":true',
       ),

@@ -1,3 +1,4 @@
+export { type Child, repoRoot, startChild } from "./child.ts";
 export {
   type NatsNode,
   type NatsServers,
