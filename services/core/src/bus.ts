@@ -1,7 +1,7 @@
 // The core over the bus (NATS mode, or in-process): commands by request/reply, outcomes as
 // replies, sent only once the command is journaled; read queries by request/reply too.
 import type { Bus } from "@ghx/bus";
-import { requestChannel } from "@ghx/bus";
+import { eventChannel, requestChannel } from "@ghx/bus";
 import { type CoreState, queries } from "@ghx/core";
 import { coreCommandSchema, coreEventSchema, rejectCodeSchema } from "@ghx/domain";
 import { z } from "zod";
@@ -33,15 +33,30 @@ const queryNames = Object.keys(queries) as [keyof typeof queries, ...(keyof type
 
 export const coreQueryChannel = requestChannel("ghx.core.query", {
   request: z.object({ name: z.enum(queryNames), args: z.array(z.union([z.string(), z.number()])).max(4) }),
-  reply: z.object({ result: z.unknown() }),
+  // Optional: a query that finds nothing answers undefined, which JSON leaves out.
+  reply: z.object({ result: z.unknown().optional() }),
 });
+
+/**
+ * Told to every gateway when a key is revoked, so none keeps trusting it from its key cache.
+ * Sent before the reply to the revoking command (NATS keeps one publisher's order); at most once,
+ * so a gateway that misses it still drops the key when its cache entry expires.
+ */
+export const apiKeyRevokedChannel = eventChannel("ghx.core.api-key-revoked", z.object({ keyId: z.string() }));
 
 /** Serves commands and queries of `runtime` on `bus` until the returned function is called. */
 export function serveCore(bus: Bus, runtime: CoreRuntime): () => Promise<void> {
   // The bus validated the request against coreCommandSchema already.
-  const commands = bus.serve(coreCommandChannel, (command) => runtime.submitValid(command), {
-    queue: "core",
-  });
+  const commands = bus.serve(
+    coreCommandChannel,
+    async (command) => {
+      const result = await runtime.submitValid(command);
+      if (command.type === "RevokeApiKey" && result.outcome.status === "accepted")
+        bus.publish(apiKeyRevokedChannel, { keyId: command.keyId });
+      return result;
+    },
+    { queue: "core" },
+  );
   const reads = bus.serve(
     coreQueryChannel,
     ({ name, args }) => {
@@ -63,5 +78,10 @@ export function coreBusClient(bus: Bus, timeoutMs = 5_000) {
       bus.request(coreCommandChannel, coreCommandSchema.parse(command), { timeoutMs }),
     query: async (name: keyof typeof queries, ...args: (string | number)[]): Promise<unknown> =>
       (await bus.request(coreQueryChannel, { name, args }, { timeoutMs })).result,
+    /** Calls `handler` with the id of every key revoked from now on; returns the unsubscribe. */
+    onApiKeyRevoked(handler: (keyId: string) => void): () => void {
+      const subscription = bus.subscribe(apiKeyRevokedChannel, ({ keyId }) => handler(keyId));
+      return () => subscription.unsubscribe();
+    },
   };
 }

@@ -70,7 +70,10 @@ export function embeddedCorePort(core: CoreClient): CorePort {
   };
 }
 
-/** How long a gateway trusts a key it looked up over the bus (revocation reaches it within this). */
+/**
+ * How long a gateway trusts a key it looked up over the bus. Revocations are broadcast and evict
+ * the key at once; this bounds the trust when a broadcast is missed (NATS core is at most once).
+ */
 export const busKeyCacheMs = 1_000;
 const busKeyCacheEntriesMax = 100_000;
 
@@ -78,17 +81,21 @@ type BusCoreClient = ReturnType<typeof coreBusClient>;
 
 /**
  * The distributed mode: the core is another process, reached by request/reply on the bus.
- * Active keys are cached for busKeyCacheMs so a signed request costs no extra round trip.
+ * Active keys are cached for busKeyCacheMs so a signed request costs no extra round trip; a
+ * revocation evicts the key here at once, and on every other gateway by the core's broadcast.
  */
 export function busCorePort(client: BusCoreClient, nowMs: () => number = Date.now): CorePort {
   const keys = new Map<string, { key: StoredApiKey; expiresAtMs: number }>();
   let lastSeq = 0;
   const query = <T>(name: Parameters<BusCoreClient["query"]>[0], ...args: (string | number)[]) =>
     client.query(name, ...args) as Promise<T>;
+  client.onApiKeyRevoked((keyId) => keys.delete(keyId));
   return {
     async submit(command) {
       const result = await client.submit(command);
       lastSeq = Math.max(lastSeq, result.outcome.seq);
+      // Not left to the broadcast, which may be handled after this reply.
+      if (command.type === "RevokeApiKey" && result.outcome.status === "accepted") keys.delete(command.keyId);
       return result;
     },
     openOrders: (accountId) => query("openOrders", accountId),
