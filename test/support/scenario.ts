@@ -1,6 +1,6 @@
 // One end-to-end scenario, run against every mode: accounts, keys and money by the operator,
 // listing accounts and keys, a trade between REST on one gateway and WebSocket on another,
-// isolation, replay refusal, idempotent retries across gateways.
+// isolation, replay refusal, idempotent retries across gateways, revocation reaching every gateway.
 import { expect, it } from "vitest";
 import { Client, OrderSocket } from "./client.ts";
 import type { RunningExchange } from "./processes.ts";
@@ -99,5 +99,23 @@ export function exchangeScenario(exchange: () => RunningExchange) {
     expect((again.body as { orderId: string }).orderId).toBe((first.body as { orderId: string }).orderId);
     const open = await alice.ok<{ clientOrderId: string }[]>("GET", "/v1/orders");
     expect(open.filter((o) => o.clientOrderId === "a3")).toHaveLength(1);
+  });
+
+  it("refuses a key revoked on one gateway on every gateway at once, not after a cache expires", async () => {
+    const { urls, operatorKeyFile } = exchange();
+    const operator = Client.fromKeyFile(urls[0]!, operatorKeyFile);
+    const carol = await operator.createTrader("carol", "10.00");
+    const elsewhere = carol.at(urls[urls.length - 1]!);
+    // The other gateway now holds the key in its cache, trusted for a second (busKeyCacheMs).
+    expect((await elsewhere.request("GET", "/v1/balances")).status).toBe(200);
+    expect((await carol.request("DELETE", `/v1/api-keys/${carol.signer.keyId}`)).status).toBe(200);
+    expect((await carol.request("GET", "/v1/balances")).status).toBe(401);
+    // Well inside that second: only the core's revocation broadcast can have evicted it.
+    await expect
+      .poll(async () => (await elsewhere.request("GET", "/v1/balances")).status, {
+        timeout: 300,
+        interval: 20,
+      })
+      .toBe(401);
   });
 }

@@ -1,13 +1,20 @@
-// An embedded exchange for gateway tests: a core in a temp directory, the gateway on top (driven
-// with fastify.inject, or listening on a loopback port), and signed clients for its accounts.
+// An exchange for gateway tests: a core in a temp directory, the gateway on top (driven with
+// fastify.inject, or listening on a loopback port), and signed clients for its accounts. Two
+// modes, so the security and fuzz suites run against both: "embedded" (the core in this process,
+// file journal, as `npm start`) and "distributed" (the core as its own process with its journal
+// in JetStream, reached over a private nats-server by the gateway's bus port, as a gateway
+// process of the distributed mode is).
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createRequestSigner, generateApiKeyPair, type RequestSigner } from "@ghx/auth";
-import { type CoreClient, startEmbeddedCore } from "@ghx/core-service";
+import { connectNatsBus } from "@ghx/bus";
+import { coreBusClient, startEmbeddedCore } from "@ghx/core-service";
+import { natsAvailable, startChild, startNatsServer } from "@ghx/testkit";
 import type { FastifyInstance, LightMyRequestResponse } from "fastify";
 import {
   buildGateway,
+  busCorePort,
   type CorePort,
   embeddedCorePort,
   ensureOperatorKey,
@@ -15,6 +22,11 @@ import {
   type GatewayOptions,
   operatorKeyFileName,
 } from "../src/index.ts";
+
+export type ExchangeMode = "embedded" | "distributed";
+
+/** Both modes where nats-server is installed (REQUIRE_NATS=1 makes its absence an error). */
+export const exchangeModes: ExchangeMode[] = natsAvailable() ? ["embedded", "distributed"] : ["embedded"];
 
 export const futureSymbol = "H100.WUHU.2027M01";
 export const hourlySymbol = "H100.WUHU.20261124T14";
@@ -52,7 +64,6 @@ export class SignedClient {
 
 export interface TestExchange {
   readonly dir: string;
-  readonly core: CoreClient;
   readonly port: CorePort;
   readonly gateway: Gateway;
   readonly app: FastifyInstance;
@@ -68,10 +79,49 @@ export interface TraderOptions {
   readonly deposit?: string;
 }
 
-export async function startTestExchange(options: Partial<GatewayOptions> = {}): Promise<TestExchange> {
-  const dir = mkdtempSync(join(tmpdir(), "ghx-gateway-"));
+/** The core side of a test exchange: the gateway's port to it, and how to stop it. */
+interface TestCore {
+  readonly port: CorePort;
+  close(): Promise<void>;
+}
+
+async function startEmbedded(dir: string): Promise<TestCore> {
   const core = await startEmbeddedCore({ dataDir: dir });
-  const port = embeddedCorePort(core);
+  return { port: embeddedCorePort(core), close: () => core.close() };
+}
+
+async function startDistributed(dir: string): Promise<TestCore> {
+  const nats = await startNatsServer();
+  try {
+    const servers = nats.servers;
+    const core = await startChild(
+      "services/core/src/main.ts",
+      ["--data", dir, "--nats", servers.join(","), "--jetstream"],
+      {},
+      '"ready":true',
+    );
+    const bus = await connectNatsBus({ servers });
+    return {
+      port: busCorePort(coreBusClient(bus)),
+      async close() {
+        await bus.drain();
+        await core.stop();
+        await nats.stop();
+      },
+    };
+  } catch (error) {
+    await nats.stop();
+    throw error;
+  }
+}
+
+export async function startTestExchange(
+  options: Partial<GatewayOptions> = {},
+  mode: ExchangeMode = "embedded",
+): Promise<TestExchange> {
+  const dir = mkdtempSync(join(tmpdir(), "ghx-gateway-"));
+  const core = mode === "embedded" ? await startEmbedded(dir) : await startDistributed(dir);
+  const { port } = core;
   const { key } = await ensureOperatorKey(port, join(dir, operatorKeyFileName));
   const gateway = await buildGateway({ core: port, ...options });
   const { app } = gateway;
@@ -79,7 +129,6 @@ export async function startTestExchange(options: Partial<GatewayOptions> = {}): 
   const operator = new SignedClient(app, key.accountId, createRequestSigner(key.keyId, key.privateKey));
   return {
     dir,
-    core,
     port,
     gateway,
     app,
@@ -131,15 +180,18 @@ export const limitOrder = (clientOrderId: string, side: "buy" | "sell", price: s
 
 /** A snapshot of everything the given accounts can see, to prove a refused request changed nothing. */
 export async function accountState(port: CorePort, accountIds: readonly string[]): Promise<string> {
-  const state: Record<string, unknown> = {};
-  for (const id of accountIds) {
-    state[id] = {
-      balances: await port.balances(id),
-      open: await port.openOrders(id),
-      positions: await port.positions(id),
-      history: await port.orderHistory(id),
-      fills: await port.fills(id),
-    };
-  }
-  return JSON.stringify(state);
+  // Queried concurrently: over the bus each read is a round trip, and the fuzz takes one per case.
+  const views = await Promise.all(
+    accountIds.map(async (id) => {
+      const [balances, open, positions, history, fills] = await Promise.all([
+        port.balances(id),
+        port.openOrders(id),
+        port.positions(id),
+        port.orderHistory(id),
+        port.fills(id),
+      ]);
+      return [id, { balances, open, positions, history, fills }] as const;
+    }),
+  );
+  return JSON.stringify(Object.fromEntries(views));
 }
