@@ -76,6 +76,12 @@ export type SubscriptionItem =
  * consumer stops iterating, or when the store closes.
  */
 export interface EventStore {
+  /**
+   * The largest append this store takes, as the bytes of its events' JSON (what encodeAppend
+   * returns); a larger one is refused with InvalidAppend("too_large") and writes nothing. Writers
+   * that group work into one append (the core's group commit) size their appends by it.
+   */
+  readonly maxAppendBytes: number;
   append(stream: string, events: readonly EventData[], options: AppendOptions): Promise<AppendResult>;
   readStream(stream: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;
   subscribeToAll(options?: SubscribeToAllOptions): AsyncIterable<SubscriptionItem>;

@@ -157,6 +157,21 @@ export function describeEventStoreConformance(name: string, open: () => Promise<
         expect(ok.nextExpectedRevision).toBe(0n);
       });
 
+      it("refuses an append over maxAppendBytes with too_large and writes nothing; one at the limit fits", async () => {
+        // The events' JSON is [{"type":"big","data":"<text>"}]: 28 bytes around the text.
+        const text = (bytes: number) => "x".repeat(bytes - '[{"type":"big","data":""}]'.length);
+        const over = await expectRejection(
+          store.append("big", [{ type: "big", data: text(store.maxAppendBytes + 1) }], { commitId: "b1" }),
+          InvalidAppend,
+        );
+        expect(over.reason).toBe("too_large");
+        await expectRejection(store.readStream("big"), StreamNotFound);
+        const fits = await store.append("big", [{ type: "big", data: text(store.maxAppendBytes) }], {
+          commitId: "b2",
+        });
+        expect(fits.nextExpectedRevision).toBe(0n);
+      });
+
       it("throws StreamNotFound for a stream without events", async () => {
         const error = await expectRejection(store.readStream("nothing-here"), StreamNotFound);
         expect(error.stream).toBe("nothing-here");

@@ -2,6 +2,7 @@ import { createMemoryEventStore } from "../src/index.ts";
 import { describeEventStoreConformance } from "./conformance.ts";
 
 describeEventStoreConformance("memory", async () => ({
-  store: createMemoryEventStore(),
+  // Unbounded by default; bounded here so the append-limit case runs against it too.
+  store: createMemoryEventStore({ maxAppendBytes: 1_048_576 }),
   cleanup: async () => {},
 }));

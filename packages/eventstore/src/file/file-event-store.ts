@@ -71,6 +71,14 @@ class FileEventStore implements EventStore {
     private readonly recordBytesMax: number,
   ) {}
 
+  /** A record also holds its stream name and commit id: room for the longest of both. */
+  get maxAppendBytes(): number {
+    return (
+      this.recordBytesMax -
+      recordBytes(Buffer.alloc(nameBytesMax), Buffer.alloc(nameBytesMax), Buffer.alloc(0))
+    );
+  }
+
   append(stream: string, events: readonly EventData[], options: AppendOptions): Promise<AppendResult> {
     try {
       if (this.closed) throw new EventStoreClosed();
@@ -116,9 +124,9 @@ class FileEventStore implements EventStore {
     if (stream.length > nameBytesMax || commitId.length > nameBytesMax) {
       throw new InvalidAppend("too_large", `stream name or commitId longer than ${nameBytesMax} bytes`);
     }
-    const size = recordBytes(stream, commitId, events);
-    if (size > this.recordBytesMax) {
-      throw new InvalidAppend("too_large", `record of ${size} bytes exceeds ${this.recordBytesMax}`);
+    // By the events alone, so the limit a writer sizes its appends by does not move with the names.
+    if (events.length > this.maxAppendBytes) {
+      throw new InvalidAppend("too_large", `append of ${events.length} bytes exceeds ${this.maxAppendBytes}`);
     }
     const promise = new Promise<AppendResult>((resolve, reject) => {
       this.queue.push({

@@ -95,6 +95,9 @@ function largest(values: readonly (bigint | undefined)[]): bigint | undefined {
   return result;
 }
 
+/** Headers count against max_payload: Nats-Msg-Id (the commit id) and the expectation headers. */
+const headersBytesAllowance = 4_096;
+
 export class JetStreamEventStore implements EventStore {
   private closed = false;
   private readonly tails: TailCache;
@@ -109,6 +112,12 @@ export class JetStreamEventStore implements EventStore {
     private readonly options: JetStreamStreamOptions & { publishTimeoutMs: number; streamsCachedMax: number },
   ) {
     this.tails = new TailCache(options.streamsCachedMax);
+  }
+
+  /** The server's max_payload (it may change on a reconnect), less room for the message headers. */
+  get maxAppendBytes(): number {
+    const maxPayload = this.nc.info?.max_payload;
+    return maxPayload === undefined ? Number.POSITIVE_INFINITY : maxPayload - headersBytesAllowance;
   }
 
   async append(stream: string, events: readonly EventData[], options: AppendOptions): Promise<AppendResult> {
@@ -197,11 +206,10 @@ export class JetStreamEventStore implements EventStore {
       );
     }
     const bytes = Buffer.byteLength(payload);
-    const maxPayload = this.nc.info?.max_payload ?? Number.POSITIVE_INFINITY;
-    if (bytes > maxPayload) {
+    if (bytes > this.maxAppendBytes) {
       throw new InvalidAppend(
         "too_large",
-        `append to ${stream} is ${bytes} bytes, the server takes ${maxPayload}`,
+        `append to ${stream} is ${bytes} bytes, the server takes ${this.maxAppendBytes}`,
       );
     }
   }

@@ -51,7 +51,11 @@ export interface KurrentDbEventStoreOptions {
 /** How far back a conflicting append looks for its own commit (a retry outside esdb's id cache). */
 const retryLookbackEvents = 256;
 
+/** KurrentDB's default MaxAppendSize (1 MiB); a server configured larger still takes this. */
+const kurrentDbAppendBytesMax = 1_048_576;
+
 export class KurrentDbEventStore implements EventStore {
+  readonly maxAppendBytes = kurrentDbAppendBytesMax;
   private closed = false;
   private readonly subscriptions = new Set<AbortController>();
 

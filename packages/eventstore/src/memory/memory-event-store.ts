@@ -8,6 +8,7 @@ import {
   type EventStore,
   EventStoreClosed,
   encodeAppend,
+  InvalidAppend,
   type ReadStreamOptions,
   type RecordedEvent,
   type SubscribeToAllOptions,
@@ -21,9 +22,14 @@ class MemoryEventStore implements EventStore {
   private readonly index = new StoreIndex<readonly EventData[]>();
   private closed = false;
 
+  constructor(readonly maxAppendBytes: number) {}
+
   async append(stream: string, events: readonly EventData[], options: AppendOptions): Promise<AppendResult> {
     if (this.closed) throw new EventStoreClosed();
     const json = encodeAppend(stream, events, options);
+    if (Buffer.byteLength(json) > this.maxAppendBytes) {
+      throw new InvalidAppend("too_large", `append to ${stream} exceeds ${this.maxAppendBytes} bytes`);
+    }
     const previous = this.index.resultOf(options.commitId);
     if (previous) return previous;
     const planned = this.index
@@ -49,6 +55,11 @@ class MemoryEventStore implements EventStore {
   }
 }
 
-export function createMemoryEventStore(): EventStore {
-  return new MemoryEventStore();
+export interface MemoryEventStoreOptions {
+  /** Refuse appends larger than this (unbounded by default), to test writers against a limit. */
+  readonly maxAppendBytes?: number;
+}
+
+export function createMemoryEventStore(options: MemoryEventStoreOptions = {}): EventStore {
+  return new MemoryEventStore(options.maxAppendBytes ?? Number.POSITIVE_INFINITY);
 }
