@@ -57,6 +57,8 @@ function configText(spec: NodeSpec): string {
     `server_name: ${spec.name}`,
     `listen: 127.0.0.1:${spec.port}`,
     `http: 127.0.0.1:${spec.monitorPort}`,
+    // As infra/nats: room for the core's largest command in one message.
+    "max_payload: 8388608",
     `jetstream { store_dir: "${spec.storeDir}" }`,
   ];
   if (spec.clusterPort !== undefined) {

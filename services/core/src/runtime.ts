@@ -15,8 +15,22 @@ import {
 } from "@ghx/core";
 import { type CoreCommand, type CoreEvent, coreCommandSchema } from "@ghx/domain";
 import type { EventStore } from "@ghx/eventstore";
-import { batchCommandsMax, eventsStream, journalStream, pendingCommandsMax } from "./limits.ts";
-import { type EventsRecord, eventsRecordType, journalRecord, journalRecordType } from "./records.ts";
+import {
+  batchCommandsMax,
+  eventBytesBound,
+  eventsStream,
+  journalCommandBytesBound,
+  journalStream,
+  pendingCommandsMax,
+  recordOverheadBytes,
+} from "./limits.ts";
+import {
+  type EventsRecord,
+  encodeCommand,
+  eventsRecordType,
+  journalRecord,
+  journalRecordType,
+} from "./records.ts";
 import type { Recovered } from "./replay.ts";
 import type { SnapshotDirectory } from "./snapshots.ts";
 
@@ -168,16 +182,17 @@ export class CoreRuntime {
   private flush(): void {
     if (this.inFlight || this.failure) return;
     let batch = this.sealed.shift();
-    let snapshot: (() => Promise<void>) | undefined;
+    const open = !batch;
     if (!batch) {
       if (this.open.commands.length === 0) return;
       batch = this.open;
       this.open = this.newBatch();
-      // Only now is the state exactly "journal up to this batch".
-      snapshot = this.snapshotIfDue(batch.commands.length);
     }
+    const parts = this.partsThatFit(batch);
+    // Only after the open batch is the state exactly "journal up to this batch".
+    const snapshot = open ? this.snapshotIfDue(batch.commands.length, parts.length) : undefined;
     this.checkInvariantsIfDue(batch.commands.length);
-    this.inFlight = this.commit(batch, snapshot).then(
+    this.inFlight = this.commitParts(parts, snapshot).then(
       () => {
         this.inFlight = undefined;
         this.flush();
@@ -187,6 +202,54 @@ export class CoreRuntime {
         this.fail(error);
       },
     );
+  }
+
+  /** One group commit per part, in order; the snapshot (taken at the batch's end) goes with the last. */
+  private async commitParts(parts: Batch[], snapshot: (() => Promise<void>) | undefined): Promise<void> {
+    for (let i = 0; i < parts.length; i++) {
+      try {
+        await this.commit(parts[i]!, i === parts.length - 1 ? snapshot : undefined);
+      } catch (error) {
+        // The parts not written yet are nowhere else to be rejected from.
+        for (const rest of parts.slice(i + 1)) for (const reject of rest.rejecters) reject(error as Error);
+        throw error;
+      }
+    }
+  }
+
+  /**
+   * The batch cut into parts whose journal record and events record each fit one append of the
+   * store (JetStream takes the server's max_payload, 1 MiB by default). Journal record k and
+   * events record k still cover the same commands. A batch within the per-command bounds is not
+   * measured. A single command whose events alone exceed the limit cannot be cut: its append is
+   * refused and the core stops (nothing of it was acknowledged), which is why the NATS servers
+   * are configured with a max_payload above the largest command's events (infra/nats).
+   */
+  private partsThatFit(batch: Batch): Batch[] {
+    const budget = this.options.store.maxAppendBytes - recordOverheadBytes;
+    let events = 0;
+    for (const commandEvents of batch.events) events += commandEvents.length;
+    const bound = batch.commands.length * journalCommandBytesBound + events * eventBytesBound;
+    if (bound <= budget) return [batch];
+    const parts: Batch[] = [];
+    let start = 0;
+    let journalBytes = 0;
+    let eventsBytes = 0;
+    for (let i = 0; i < batch.commands.length; i++) {
+      // + the command's sequencer time and separators
+      const commandBytes = Buffer.byteLength(JSON.stringify(encodeCommand(batch.commands[i]!))) + 24;
+      const commandEventsBytes = Buffer.byteLength(JSON.stringify(batch.events[i])) + 24;
+      if (i > start && (journalBytes + commandBytes > budget || eventsBytes + commandEventsBytes > budget)) {
+        parts.push(slicedBatch(batch, start, i));
+        start = i;
+        journalBytes = 0;
+        eventsBytes = 0;
+      }
+      journalBytes += commandBytes;
+      eventsBytes += commandEventsBytes;
+    }
+    parts.push(slicedBatch(batch, start, batch.commands.length));
+    return parts;
   }
 
   private async commit(batch: Batch, snapshot: (() => Promise<void>) | undefined): Promise<void> {
@@ -226,15 +289,15 @@ export class CoreRuntime {
     checkInvariants(this.state);
   }
 
-  private snapshotIfDue(commands: number): (() => Promise<void>) | undefined {
+  private snapshotIfDue(commands: number, records: number): (() => Promise<void>) | undefined {
     this.sinceSnapshot += commands;
     const now = this.clock();
     const due =
       this.sinceSnapshot >= this.options.snapshotEveryCommands ||
       now - this.lastSnapshotMs >= this.options.snapshotEveryMs;
     if (!due || !this.options.snapshots) return undefined;
-    // Captured at the cut of a batch that is about to become journal record journalRevision + 1.
-    return this.captureSnapshot(now, this.journalRevision + 1);
+    // Captured at the cut of a batch that is about to become the next `records` journal records.
+    return this.captureSnapshot(now, this.journalRevision + records);
   }
 
   private captureSnapshot(now: number, journalRevision: number): () => Promise<void> {
@@ -271,4 +334,18 @@ export class CoreRuntime {
       await this.captureSnapshot(this.clock(), this.journalRevision)();
     }
   }
+}
+
+/** Commands [start, end) of a batch, as a batch of their own. */
+function slicedBatch(batch: Batch, start: number, end: number): Batch {
+  if (start === 0 && end === batch.commands.length) return batch;
+  return {
+    first: batch.first + start,
+    ts: batch.ts.slice(start, end),
+    commands: batch.commands.slice(start, end),
+    events: batch.events.slice(start, end),
+    results: batch.results.slice(start, end),
+    resolvers: batch.resolvers.slice(start, end),
+    rejecters: batch.rejecters.slice(start, end),
+  };
 }

@@ -1,6 +1,7 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { stateHash } from "@ghx/core";
 import { openFileEventStore } from "@ghx/eventstore";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import {
@@ -8,6 +9,7 @@ import {
   type EventsRecord,
   eventsStream,
   journalStream,
+  startCoreRuntime,
   startEmbeddedCore,
 } from "../src/index.ts";
 import { journaledCommandIds, marketSetup, order } from "./fixtures.ts";
@@ -54,6 +56,38 @@ describe("embedded core over the file store", () => {
     const third = await startEmbeddedCore({ dataDir });
     expect(third.queries.openOrders("b").map((o) => o.clientOrderId)).toContain("after-restart");
     await third.close();
+  });
+
+  it("cuts a group commit into records that fit the store's append limit, snapshot included", async () => {
+    // JetStream takes 1 MiB per append by default; a small file-store limit plays that part.
+    const events = join(dataDir, "events");
+    const store = await openFileEventStore(events, { recordBytesMax: 256 * 1024 });
+    const core = await startCoreRuntime({ dataDir, store, snapshotEveryCommands: 50 });
+    for (const command of marketSetup()) await core.submitValid(command);
+    const journalRecordsBefore = (await store.readStream(journalStream)).length;
+    const burst = Array.from({ length: 2_000 }, (_, i) =>
+      order(`big${i}`, i % 2 ? "b" : "p", i % 2 ? "buy" : "sell", 1000, 1),
+    );
+    const results = await Promise.all(burst.map((c) => core.submitValid(c)));
+    expect(results.every((r) => r.outcome.status === "accepted")).toBe(true);
+    const hash = stateHash(core.state);
+    // Not close()'s own snapshot: the one taken at the burst's cut must name the right record.
+    await core.close({ snapshot: false });
+    const journal = await store.readStream(journalStream);
+    expect(journal.length - journalRecordsBefore).toBeGreaterThan(2);
+    expect((await store.readStream(eventsStream)).length).toBe(journal.length);
+    expect(await journaledCommandIds(store)).toEqual([
+      ...marketSetup().map((c) => c.commandId),
+      ...burst.map((c) => c.commandId),
+    ]);
+    await store.close();
+
+    const reopened = await openFileEventStore(events, { recordBytesMax: 256 * 1024 });
+    const again = await startEmbeddedCore({ dataDir, store: reopened });
+    expect(again.stateHash()).toBe(hash);
+    expect((await again.submit(order("after", "b", "buy", 900, 1))).outcome.status).toBe("accepted");
+    await again.close();
+    await reopened.close();
   });
 
   it("a retried command id returns the first outcome and places nothing twice", async () => {
