@@ -9,6 +9,7 @@
 //   errors        problem+json (RFC 9457) for everything, fastify's own errors included
 import { randomBytes } from "node:crypto";
 import type { RequestVerifier } from "@ghx/auth";
+import { BusClosedError, BusNoResponderError, BusTimeoutError } from "@ghx/bus";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import {
   IdempotencyCache,
@@ -184,6 +185,13 @@ function installErrors(app: FastifyInstance, metrics: GatewayMetrics): void {
       body = problem(fastifyErrorCodes[error.code]!, error.message);
     else if (error.statusCode && error.statusCode < 500)
       body = problem("INVALID_COMMAND", error.message, undefined, error.statusCode);
+    // Distributed mode: no core on the bus, or none answering in time. Retry later, not our bug.
+    else if (
+      error instanceof BusNoResponderError ||
+      error instanceof BusTimeoutError ||
+      error instanceof BusClosedError
+    )
+      body = problem("CORE_UNAVAILABLE", `the core did not answer: ${error.message}`);
     else {
       request.log.error({ err: error }, "unhandled error");
       body = problem("INTERNAL_ERROR", "internal error");
