@@ -6,6 +6,8 @@ import { type Child, freePort, type NatsServers, startChild, startNatsServer } f
 export interface RunningExchange {
   /** Base URLs of every gateway. */
   readonly urls: string[];
+  /** Where the public market data (REST snapshots and the feed) is served. */
+  readonly marketDataUrl: string;
   readonly operatorKeyFile: string;
   stop(): Promise<void>;
 }
@@ -22,13 +24,18 @@ export async function startEmbeddedExchange(
   );
   return {
     urls: [`http://127.0.0.1:${port}`],
+    // One process: the feed and its snapshots are mounted on the gateway's server.
+    marketDataUrl: `http://127.0.0.1:${port}`,
     operatorKeyFile: join(dataDir, "operator.key.json"),
     output: child.lines,
     stop: () => child.stop(),
   };
 }
 
-/** A core process (journal and events in JetStream) and `gateways` gateway processes over a private nats-server. */
+/**
+ * A core process (journal and events in JetStream), `gateways` gateway processes and a
+ * market-data process following the core's events in JetStream, over a private nats-server.
+ */
 export async function startDistributedExchange(dataDir: string, gateways: number): Promise<RunningExchange> {
   const nats: NatsServers = await startNatsServer();
   const natsUrl = nats.servers.join(",");
@@ -51,8 +58,18 @@ export async function startDistributedExchange(dataDir: string, gateways: number
       children.push(await startChild("services/gateway/src/main.ts", [], env, '"ready":true'));
       urls.push(`http://127.0.0.1:${port}`);
     }
+    const marketDataPort = await freePort();
+    children.push(
+      await startChild(
+        "services/market-data/src/main.ts",
+        ["--nats", natsUrl, "--port", String(marketDataPort), "--data", join(dataDir, "market-data")],
+        {},
+        "market-data on",
+      ),
+    );
     return {
       urls,
+      marketDataUrl: `http://127.0.0.1:${marketDataPort}`,
       operatorKeyFile,
       async stop() {
         for (const child of children.reverse()) await child.stop();

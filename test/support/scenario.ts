@@ -1,7 +1,10 @@
 // One end-to-end scenario, run against every mode: accounts, keys and money by the operator,
-// listing accounts and keys, a trade between REST on one gateway and WebSocket on another,
+// listing accounts and keys, a trade between REST on one gateway and WebSocket on another, the
+// trade and book on the public market data,
 // isolation, replay refusal, idempotent retries across gateways, revocation reaching every gateway.
+import { crc32 } from "node:zlib";
 import { expect, it } from "vitest";
+import WebSocket from "ws";
 import { Client, OrderSocket } from "./client.ts";
 import type { RunningExchange } from "./processes.ts";
 
@@ -71,6 +74,31 @@ export function exchangeScenario(exchange: () => RunningExchange) {
     expect(positions).toEqual([expect.objectContaining({ symbol, quantityLots: -2 })]);
   });
 
+  it("publishes the trade and the book on the public market data, agreeing with the core", async () => {
+    const { urls, marketDataUrl } = exchange();
+    const get = async <T>(url: string) => (await (await fetch(url)).json()) as T;
+    // The market data follows the core's events: in the distributed mode, another process.
+    await expect
+      .poll(async () => (await get<{ trades: unknown[] }>(`${marketDataUrl}/v1/trades/${symbol}`)).trades, {
+        timeout: 5_000,
+      })
+      .toEqual([expect.objectContaining({ price: "20.10", qty: 2, side: "sell" })]);
+    const feedBook = await get<{ seq: number; bids: [string, number, number][]; asks: unknown[] }>(
+      `${marketDataUrl}/v1/book/${symbol}?depth=10`,
+    );
+    const coreBook = await get<{ bids: { price: string; quantityLots: number; orders: number }[] }>(
+      `${urls[0]}/v1/products/${symbol}/book`,
+    );
+    expect(feedBook.bids).toEqual(coreBook.bids.map((l) => [l.price, l.quantityLots, l.orders]));
+    expect(feedBook.bids).toEqual([["20.10", 1, 1]]);
+    expect(feedBook.asks).toEqual([]);
+    // The WebSocket feed's snapshot: the same levels, the same seq, the documented checksum.
+    const snapshot = await bookSnapshot(marketDataUrl, symbol);
+    expect(snapshot).toMatchObject({ type: "snapshot", seq: feedBook.seq, asks: [] });
+    expect(snapshot.bids).toEqual(feedBook.bids);
+    expect(snapshot.checksum).toBe(crc32("20.10:1"));
+  });
+
   it("isolates accounts: bob can neither see nor cancel alice's order", async () => {
     expect((await bob.request("GET", `/v1/orders/${aliceOrderId}`)).status).toBe(404);
     expect((await bob.request("DELETE", `/v1/orders/${aliceOrderId}`)).status).toBe(404);
@@ -118,4 +146,25 @@ export function exchangeScenario(exchange: () => RunningExchange) {
       })
       .toBe(401);
   });
+}
+
+/** Subscribes to one product's book on the public feed and returns the first snapshot. */
+async function bookSnapshot(
+  baseUrl: string,
+  product: string,
+): Promise<{ type: string; seq: number; bids: unknown[]; asks: unknown[]; checksum: number }> {
+  const socket = new WebSocket(`${baseUrl.replace(/^http/, "ws")}/v1/ws/market`);
+  try {
+    await new Promise((resolve, reject) => socket.once("open", resolve).once("error", reject));
+    const snapshot = new Promise<string>((resolve) => {
+      socket.on("message", (data) => {
+        const text = data.toString();
+        if (text.includes('"type":"snapshot"')) resolve(text);
+      });
+    });
+    socket.send(JSON.stringify({ op: "subscribe", channel: "book", symbols: [product], id: 1 }));
+    return JSON.parse(await snapshot);
+  } finally {
+    socket.close();
+  }
 }
