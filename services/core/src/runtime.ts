@@ -189,7 +189,7 @@ export class CoreRuntime {
       this.open = this.newBatch();
     }
     const parts = this.partsThatFit(batch);
-    // Only after the open batch is the state exactly "journal up to this batch".
+    // The state is exactly "journal up to this batch" only for the open one (nothing after it).
     const snapshot = open ? this.snapshotIfDue(batch.commands.length, parts.length) : undefined;
     this.checkInvariantsIfDue(batch.commands.length);
     this.inFlight = this.commitParts(parts, snapshot).then(
