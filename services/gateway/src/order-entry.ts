@@ -88,7 +88,8 @@ export class CommandSubmitter {
       this.metrics.rejects.inc({ code: "CORE_UNAVAILABLE" });
       throw new ApiProblem(
         "CORE_UNAVAILABLE",
-        `the core did not accept the command: ${(error as Error).message}`,
+        // A timeout says nothing about whether the core applied it: say so, and how to find out.
+        `no answer from the core (${(error as Error).message}); the command may or may not have been applied: a retry with the same Idempotency-Key returns its outcome`,
       );
     }
     this.metrics.journalLag.observe((this.nowMs() - started) / 1000);
