@@ -27,6 +27,7 @@ import {
   type Limits,
   SIDES,
   STP_MODES,
+  sideIndex,
   stpIndex,
   TIF_FOK,
   TIF_GTD,
@@ -117,7 +118,7 @@ export class OrderBook implements Limits {
       this.sink.rejected("place", cmd.orderId, code, time);
       return;
     }
-    const side = cmd.side === "buy" ? 0 : 1;
+    const side = sideIndex(cmd.side);
     const market = cmd.orderType === "market";
     const limit = market ? this.collarLimit(side, cmd.collarTicks ?? this.defaultCollarTicks) : cmd.price!;
     const tif = tifIndex(cmd);
@@ -214,7 +215,7 @@ export class OrderBook implements Limits {
       this.sink.rejected("mass_cancel", accountId, "INVALID_COMMAND", time);
       return;
     }
-    const only = side === undefined ? -1 : side === "buy" ? 0 : 1;
+    const only = side === undefined ? -1 : sideIndex(side);
     for (const slot of this.accounts.slotsOf(accountId)) {
       if (only !== -1 && this.pool.side[slot] !== only) continue;
       this.emitCancelled(slot, this.pool.remaining[slot]!, 0, "mass_cancel", time);
@@ -262,18 +263,18 @@ export class OrderBook implements Limits {
 
   /** The price bound a market order of this side would get now, or undefined (no liquidity). */
   marketLimit(side: Side, collarTicks: number = this.defaultCollarTicks): number | undefined {
-    const own = side === "buy" ? 0 : 1;
+    const own = sideIndex(side);
     return this.levels.size[own ^ 1] === 0 ? undefined : this.collarLimit(own, collarTicks);
   }
 
   /** Number of price levels on a side. */
   levelCount(side: Side): number {
-    return this.levels.size[side === "buy" ? 0 : 1];
+    return this.levels.size[sideIndex(side)];
   }
 
   /** The best `count` levels of a side, best first. */
   depth(side: Side, count: number): LevelView[] {
-    const own = side === "buy" ? 0 : 1;
+    const own = sideIndex(side);
     const out: LevelView[] = [];
     const levels = this.levels;
     for (
@@ -346,7 +347,7 @@ export class OrderBook implements Limits {
     pool.id[slot] = order.orderId;
     pool.account[slot] = order.accountId;
     pool.stpGroup[slot] = order.stpGroup;
-    pool.side[slot] = order.side === "buy" ? 0 : 1;
+    pool.side[slot] = sideIndex(order.side);
     pool.price[slot] = order.price;
     pool.remaining[slot] = order.remaining;
     pool.tif[slot] = TIFS.indexOf(order.tif);
@@ -392,7 +393,7 @@ export class OrderBook implements Limits {
 
   private checkPlaceAgainstBook(cmd: PlaceOrder): RejectCode | undefined {
     if (this.slotById.has(cmd.orderId)) return "DUPLICATE_ORDER_ID";
-    const side = cmd.side === "buy" ? 0 : 1;
+    const side = sideIndex(cmd.side);
     if (cmd.orderType === "market") return this.levels.size[side ^ 1] === 0 ? "NO_LIQUIDITY" : undefined;
     if (cmd.postOnly === true && this.crosses(side, cmd.price!)) return "POST_ONLY_WOULD_TAKE";
     return undefined;

@@ -5,6 +5,8 @@ import type { RejectCode } from "@ghx/domain";
 import type { PlaceOrder } from "./types.ts";
 
 export const SIDES = ["buy", "sell"] as const;
+/** A side's index in SIDES, as the order pool and the price levels store it. */
+export const sideIndex = (side: (typeof SIDES)[number]): 0 | 1 => (side === "buy" ? 0 : 1);
 export const TIFS = ["GTC", "GTD", "IOC", "FOK"] as const;
 export const STP_MODES = ["cancel_newest", "cancel_oldest", "cancel_both", "decrement"] as const;
 export const TIF_GTC = 0;

@@ -182,7 +182,7 @@ export class CoreRuntime {
   private flush(): void {
     if (this.inFlight || this.failure) return;
     let batch = this.sealed.shift();
-    const open = !batch;
+    const wasOpen = !batch;
     if (!batch) {
       if (this.open.commands.length === 0) return;
       batch = this.open;
@@ -190,7 +190,7 @@ export class CoreRuntime {
     }
     const parts = this.partsThatFit(batch);
     // The state is exactly "journal up to this batch" only for the open one (nothing after it).
-    const snapshot = open ? this.snapshotIfDue(batch.commands.length, parts.length) : undefined;
+    const snapshot = wasOpen ? this.snapshotIfDue(batch.commands.length, parts.length) : undefined;
     this.checkInvariantsIfDue(batch.commands.length);
     this.inFlight = this.commitParts(parts, snapshot).then(
       () => {

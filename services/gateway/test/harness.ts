@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { createRequestSigner, generateApiKeyPair, type RequestSigner } from "@ghx/auth";
 import { connectNatsBus } from "@ghx/bus";
 import { coreBusClient, startEmbeddedCore } from "@ghx/core-service";
-import { natsAvailable, startChild, startNatsServer } from "@ghx/testkit";
+import { type Child, natsAvailable, startChild, startNatsServer } from "@ghx/testkit";
 import type { FastifyInstance, LightMyRequestResponse } from "fastify";
 import {
   buildGateway,
@@ -92,24 +92,27 @@ async function startEmbedded(dir: string): Promise<TestCore> {
 
 async function startDistributed(dir: string): Promise<TestCore> {
   const nats = await startNatsServer();
+  let core: Child | undefined;
   try {
     const servers = nats.servers;
-    const core = await startChild(
+    core = await startChild(
       "services/core/src/main.ts",
       ["--data", dir, "--nats", servers.join(","), "--jetstream"],
       {},
       '"ready":true',
     );
     const bus = await connectNatsBus({ servers });
+    const started = core;
     return {
       port: busCorePort(coreBusClient(bus)),
       async close() {
         await bus.drain();
-        await core.stop();
+        await started.stop();
         await nats.stop();
       },
     };
   } catch (error) {
+    await core?.stop();
     await nats.stop();
     throw error;
   }
