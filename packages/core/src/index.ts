@@ -11,6 +11,7 @@
 export { CoreSink, type MatchingBook } from "./book.ts";
 export { applyCommand, decide, evolve } from "./decider.ts";
 export type { Decision } from "./decision.ts";
+export type { FillRecord, OrderRecord } from "./history.ts";
 export { checkInvariants, InvariantViolation } from "./invariants.ts";
 export * as limits from "./limits.ts";
 export { feeMinor, notionalMinor } from "./money.ts";
@@ -22,10 +23,8 @@ export {
   type Applied,
   type Balance,
   type CoreState,
-  type FillRecord,
   initialState,
   type Order,
-  type OrderRecord,
   type Outcome,
   type Position,
   type Sequenced,

@@ -2,15 +2,8 @@
 // references, so a caller cannot mutate the core by accident.
 import type { Capability } from "@ghx/domain";
 import type { LevelView } from "@ghx/engine";
-import {
-  type Account,
-  type Balance,
-  type CoreState,
-  type FillRecord,
-  logEntries,
-  type OrderRecord,
-  type Position,
-} from "./state.ts";
+import type { FillRecord, OrderRecord } from "./history.ts";
+import type { Account, Balance, CoreState, Position } from "./state.ts";
 
 export interface OpenOrderView {
   readonly orderId: number;
@@ -48,12 +41,12 @@ export const openOrders = (state: CoreState, accountId: string): OpenOrderView[]
 
 export function orderHistory(state: CoreState, accountId: string): OrderRecord[] {
   const account = state.accounts.get(accountId);
-  return account ? logEntries(account.history) : [];
+  return account ? account.history.records() : [];
 }
 
 export function fills(state: CoreState, accountId: string): FillRecord[] {
   const account = state.accounts.get(accountId);
-  return account ? logEntries(account.fills) : [];
+  return account ? account.fills.records() : [];
 }
 
 export const balances = (state: CoreState, accountId: string): Record<string, Balance> =>

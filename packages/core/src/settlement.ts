@@ -2,6 +2,7 @@
 // Trades are settled in trades.ts.
 import type { CoreEvent } from "@ghx/domain";
 import { refreshCommitment } from "./capacity.ts";
+import type { OrderRecord } from "./history.ts";
 import { InvariantViolation } from "./invariants.ts";
 import { holdFor } from "./risk.ts";
 import {
@@ -10,10 +11,8 @@ import {
   balanceOf,
   type CoreState,
   type Order,
-  type OrderRecord,
   type Position,
   positionOf,
-  pushBounded,
 } from "./state.ts";
 
 type Evt<T extends CoreEvent["type"]> = Extract<CoreEvent, { type: T }>;
@@ -87,17 +86,17 @@ export function closeOrder(
   account.openOrders.delete(order.orderId);
   account.openClientIds.delete(order.clientOrderId);
   const product = state.productsByIdx[order.productIdx]!;
-  pushBounded(account.history, {
-    orderId: order.orderId,
-    clientOrderId: order.clientOrderId,
-    symbol: product.spec.symbol,
-    side: order.side,
-    price: order.price,
-    qty: order.qty,
-    filled: order.filled,
+  account.history.add(
+    order.orderId,
+    order.clientOrderId,
+    product.spec.symbol,
+    order.side,
+    order.price,
+    order.qty,
+    order.filled,
     status,
     seq,
-  });
+  );
 }
 
 /** OrderCancelled, OrderAmended, OrderExpired: `qty` open lots go away. */

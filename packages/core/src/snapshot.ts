@@ -5,6 +5,7 @@ import { createHash } from "node:crypto";
 import type { Capability, ProductSpec, TradingState } from "@ghx/domain";
 import type { BookSnapshot } from "@ghx/engine";
 import { restoreBook } from "./book.ts";
+import type { FillRecord, OrderRecord } from "./history.ts";
 import {
   type Account,
   type ApiKey,
@@ -13,15 +14,11 @@ import {
   type CapacityDeclaration,
   type CoreState,
   type CurrencyTotals,
-  type FillRecord,
   initialState,
-  logEntries,
   newAccount,
   type Order,
-  type OrderRecord,
   type Outcome,
   type Position,
-  pushBounded,
 } from "./state.ts";
 
 export interface AccountSnapshot {
@@ -66,8 +63,8 @@ function snapshotAccount(a: Account): AccountSnapshot {
     positions: [...a.positions].map(([p, pos]) => [p, { ...pos }]),
     capacity: [...a.capacity],
     committedLots: [...a.committedLots].map(([k, hours]) => [k, [...hours]]),
-    history: logEntries(a.history),
-    fills: logEntries(a.fills),
+    history: a.history.records(),
+    fills: a.fills.records(),
   };
 }
 
@@ -99,8 +96,8 @@ export function restoreState(snapshot: CoreSnapshot): CoreState {
     for (const [p, pos] of a.positions) account.positions.set(p, { ...pos });
     account.capacity.push(...a.capacity);
     for (const [k, hours] of a.committedLots) account.committedLots.set(k, new Map(hours));
-    for (const record of a.history) pushBounded(account.history, record);
-    for (const fill of a.fills) pushBounded(account.fills, fill);
+    account.history.restore(a.history);
+    account.fills.restore(a.fills);
   }
   for (const p of snapshot.products) addProduct(state, p.spec, p.state, (sink) => restoreBook(sink, p.book));
   for (const o of snapshot.orders) {

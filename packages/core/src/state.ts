@@ -6,6 +6,7 @@ import type { Side, TimeInForce } from "@ghx/engine";
 import { CoreSink, type MatchingBook } from "./book.ts";
 import { capacityKeyOf } from "./capacity.ts";
 import { DedupeWindow } from "./dedupe.ts";
+import { FillLog, OrderHistory } from "./history.ts";
 import { dedupeWindowMax, fillsPerAccountMax, historyPerAccountMax } from "./limits.ts";
 
 /** One currency of one account, in minor units. Vouchers are kept apart from cash. */
@@ -58,30 +59,6 @@ export interface Order {
   marginPerLot: number;
 }
 
-export interface OrderRecord {
-  readonly orderId: number;
-  readonly clientOrderId: string;
-  readonly symbol: string;
-  readonly side: Side;
-  readonly price: number;
-  readonly qty: number;
-  readonly filled: number;
-  readonly status: "filled" | "cancelled" | "expired";
-  readonly seq: number;
-}
-
-export interface FillRecord {
-  readonly orderId: number;
-  readonly symbol: string;
-  readonly side: Side;
-  readonly price: number;
-  readonly qty: number;
-  readonly fee: number;
-  readonly liquidity: "maker" | "taker";
-  readonly seq: number;
-  readonly ts: number;
-}
-
 export interface CapacityDeclaration {
   /** The pool, `${accelerator}.${zone}` (see capacity.ts). */
   readonly key: string;
@@ -115,8 +92,8 @@ export interface Account {
   readonly capacity: CapacityDeclaration[];
   /** `${accelerator}.${zone}` → hour start (ms) → lots committed (Σ potential shorts). */
   readonly committedLots: Map<string, Map<number, number>>;
-  readonly history: BoundedLog<OrderRecord>;
-  readonly fills: BoundedLog<FillRecord>;
+  readonly history: OrderHistory;
+  readonly fills: FillLog;
 }
 
 export interface Product {
@@ -249,27 +226,6 @@ export function totalsOf(state: CoreState, currency: string): CurrencyTotals {
   return totals;
 }
 
-/** The newest `max` entries, as a ring: O(1) to add (histories are written on the hot path). */
-export interface BoundedLog<T> {
-  readonly items: T[];
-  readonly max: number;
-  /** Where the next entry goes; once full, also the oldest entry. */
-  next: number;
-}
-
-export const boundedLog = <T>(max: number): BoundedLog<T> => ({ items: [], max, next: 0 });
-
-export function pushBounded<T>(log: BoundedLog<T>, item: T): void {
-  log.items[log.next] = item;
-  log.next = (log.next + 1) % log.max;
-}
-
-/** Oldest first. */
-export const logEntries = <T>(log: BoundedLog<T>): T[] =>
-  log.items.length < log.max
-    ? [...log.items]
-    : [...log.items.slice(log.next), ...log.items.slice(0, log.next)];
-
 /** A new account with nothing in it; the owner must already have its index. */
 export function newAccount(
   state: CoreState,
@@ -291,8 +247,8 @@ export function newAccount(
     apiKeyIds: [],
     capacity: [],
     committedLots: new Map(),
-    history: boundedLog(historyPerAccountMax),
-    fills: boundedLog(fillsPerAccountMax),
+    history: new OrderHistory(historyPerAccountMax),
+    fills: new FillLog(fillsPerAccountMax),
   };
   state.accounts.set(id, account);
   state.accountsByIdx.push(account);

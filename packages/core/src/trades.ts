@@ -18,7 +18,6 @@ import {
   type Position,
   type Product,
   positionOf,
-  pushBounded,
   totalsOf,
 } from "./state.ts";
 
@@ -107,18 +106,17 @@ function recordFill(
   ts: number,
 ) {
   const liquidity = trade.takerOrderId === order.orderId ? "taker" : "maker";
-  const fill = {
-    orderId: order.orderId,
-    symbol: product.spec.symbol,
-    side: order.side,
-    price: trade.price,
-    qty: trade.qty,
+  account.fills.add(
+    order.orderId,
+    product.spec.symbol,
+    order.side,
+    trade.price,
+    trade.qty,
     fee,
     liquidity,
     seq,
     ts,
-  } as const;
-  pushBounded(account.fills, fill);
+  );
 }
 
 /** One side's order after a fill: open lots, capacity commitment, fill record, closed when done. */

@@ -1,3 +1,4 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { DedupeWindow } from "../src/dedupe.ts";
 import type { Outcome } from "../src/state.ts";
@@ -42,5 +43,32 @@ describe("DedupeWindow", () => {
     copy.remember("c7", accepted(7));
     window.remember("c7", accepted(7));
     expect(copy.entries()).toEqual(window.entries());
+  });
+
+  it("answers like a FIFO map of the last `capacity` ids over random id streams (probe runs, wrap-around, deletes)", () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 40 }),
+        // Few distinct ids, so ids repeat, tables are dense and probe runs cross the table's end.
+        fc.array(fc.tuple(fc.boolean(), fc.integer({ min: 0, max: 120 })), { maxLength: 400 }),
+        (capacity, steps) => {
+          const window = new DedupeWindow(capacity);
+          const model: { id: string; seq: number }[] = [];
+          let seq = 0;
+          for (const [lookupOnly, n] of steps) {
+            const id = `c${n}`;
+            const seen = window.get(id);
+            expect(seen?.seq).toBe(model.find((entry) => entry.id === id)?.seq);
+            if (lookupOnly || seen) continue;
+            window.remember(id, accepted(++seq));
+            model.push({ id, seq });
+            if (model.length > capacity) model.shift();
+          }
+          expect(window.entries()).toEqual(model.map(({ id, seq }) => [id, accepted(seq)]));
+          expect(window.size).toBe(model.length);
+        },
+      ),
+      { numRuns: 300 },
+    );
   });
 });

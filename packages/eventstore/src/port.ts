@@ -149,8 +149,31 @@ export function encodeAppend(stream: string, events: readonly EventData[], optio
     }
   }
   try {
-    return JSON.stringify(events.map(({ type, data, metadata }) => ({ type, data, metadata })));
+    if (!events.some((event) => event.data instanceof EncodedJson)) {
+      return JSON.stringify(events.map(({ type, data, metadata }) => ({ type, data, metadata })));
+    }
+    // The same text JSON.stringify writes for the plain form, with the encoded data spliced in.
+    const parts = events.map(({ type, data, metadata }) => {
+      const head = `{"type":${JSON.stringify(type)}`;
+      const tail = metadata === undefined ? "}" : `,"metadata":${JSON.stringify(metadata)}}`;
+      const body = data instanceof EncodedJson ? data.json : JSON.stringify(data);
+      return body === undefined ? head + tail : `${head},"data":${body}${tail}`;
+    });
+    return `[${parts.join(",")}]`;
   } catch (error) {
     throw new InvalidAppend("bad_event", `events of ${stream} are not JSON: ${String(error)}`);
+  }
+}
+
+/**
+ * Event data its writer has already serialised (with JSON.stringify), so a writer that must
+ * measure its record before appending it (the core's group commit) encodes it once, not twice.
+ * Stored and read back exactly as the value it encodes: reads return JSON.parse of the text.
+ */
+export class EncodedJson {
+  /** The UTF-8 length of `json`, what the store's maxAppendBytes is counted in. */
+  readonly bytes: number;
+  constructor(readonly json: string) {
+    this.bytes = Buffer.byteLength(json);
   }
 }

@@ -5,6 +5,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import {
   type AppendResult,
+  EncodedJson,
   type EventData,
   type EventStore,
   InvalidAppend,
@@ -170,6 +171,33 @@ export function describeEventStoreConformance(name: string, open: () => Promise<
           commitId: "b2",
         });
         expect(fits.nextExpectedRevision).toBe(0n);
+      });
+
+      it("stores pre-encoded data (EncodedJson) as the value it encodes, beside plain data", async () => {
+        const value = { first: 7, ts: [1, 2], commands: [[0, "c\u00e9", null], { type: "X" }] };
+        await store.append(
+          "pre",
+          [
+            { type: "encoded", data: new EncodedJson(JSON.stringify(value)), metadata: { m: 1 } },
+            { type: "plain", data: value },
+            { type: "encoded-no-metadata", data: new EncodedJson("[]") },
+          ],
+          { commitId: newCommitId() },
+        );
+        const read = await store.readStream("pre");
+        expect(read.map((e) => [e.type, e.data, e.metadata])).toEqual([
+          ["encoded", value, { m: 1 }],
+          ["plain", value, undefined],
+          ["encoded-no-metadata", [], undefined],
+        ]);
+        const size = store.maxAppendBytes;
+        if (size > 64 * 1024 * 1024) return; // unbounded (memory): nothing to refuse
+        const over = new EncodedJson(JSON.stringify("x".repeat(size)));
+        const refused = await expectRejection(
+          store.append("pre-big", [{ type: "big", data: over }], { commitId: newCommitId() }),
+          InvalidAppend,
+        );
+        expect(refused.reason).toBe("too_large");
       });
 
       it("throws StreamNotFound for a stream without events", async () => {

@@ -2,14 +2,7 @@
 
 /** Commands in one journal record (one group commit). Bounds the record size to a few MB. */
 export const batchCommandsMax = 8_192;
-/**
- * Upper bounds of one command's share of a journal record and of one event's share of an events
- * record, as JSON (every string in the domain schemas is length-limited; core reject messages
- * are short). A batch within both bounds fits the store's append limit without measuring it.
- */
-export const journalCommandBytesBound = 2_048;
-export const eventBytesBound = 2_048;
-/** Room in an append for the record around the commands or events (type, first, brackets). */
+/** Room in an append for the event around a journal or events record (its type, brackets). */
 export const recordOverheadBytes = 1_024;
 /** Commands waiting for the journal before submit() pushes back with CORE_OVERLOADED. */
 export const pendingCommandsMax = 200_000;

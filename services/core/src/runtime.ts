@@ -14,12 +14,10 @@ import {
   type Outcome,
 } from "@ghx/core";
 import { type CoreCommand, type CoreEvent, coreCommandSchema } from "@ghx/domain";
-import type { EventStore } from "@ghx/eventstore";
+import { EncodedJson, type EventStore } from "@ghx/eventstore";
 import {
   batchCommandsMax,
-  eventBytesBound,
   eventsStream,
-  journalCommandBytesBound,
   journalStream,
   pendingCommandsMax,
   recordOverheadBytes,
@@ -205,33 +203,31 @@ export class CoreRuntime {
   }
 
   /** One group commit per part, in order; the snapshot (taken at the batch's end) goes with the last. */
-  private async commitParts(parts: Batch[], snapshot: (() => Promise<void>) | undefined): Promise<void> {
+  private async commitParts(parts: Part[], snapshot: (() => Promise<void>) | undefined): Promise<void> {
     for (let i = 0; i < parts.length; i++) {
       try {
         await this.commit(parts[i]!, i === parts.length - 1 ? snapshot : undefined);
       } catch (error) {
         // The parts not written yet are nowhere else to be rejected from.
-        for (const rest of parts.slice(i + 1)) for (const reject of rest.rejecters) reject(error as Error);
+        for (const rest of parts.slice(i + 1)) for (const reject of rest.batch.rejecters) reject(error as Error);
         throw error;
       }
     }
   }
 
   /**
-   * The batch cut into parts whose journal record and events record each fit one append of the
-   * store (JetStream takes the server's max_payload, 1 MiB by default). Journal record k and
-   * events record k still cover the same commands. A batch within the per-command bounds is not
-   * measured. A single command whose events alone exceed the limit cannot be cut: its append is
-   * refused and the core stops (nothing of it was acknowledged), which is why the NATS servers
-   * are configured with a max_payload above the largest command's events (infra/nats).
+   * The batch as journal and events records, each encoded once, cut into parts whose two records
+   * each fit one append of the store (JetStream takes the server's max_payload, 1 MiB by default).
+   * Journal record k and events record k still cover the same commands. A single command whose
+   * events alone exceed the limit cannot be cut: its append is refused and the core stops
+   * (nothing of it was acknowledged), which is why the NATS servers are configured with a
+   * max_payload above the largest command's events (infra/nats).
    */
-  private partsThatFit(batch: Batch): Batch[] {
+  private partsThatFit(batch: Batch): Part[] {
     const budget = this.options.store.maxAppendBytes - recordOverheadBytes;
-    let events = 0;
-    for (const commandEvents of batch.events) events += commandEvents.length;
-    const bound = batch.commands.length * journalCommandBytesBound + events * eventBytesBound;
-    if (bound <= budget) return [batch];
-    const parts: Batch[] = [];
+    const whole = encodePart(batch);
+    if (whole.journal.bytes <= budget && whole.events.bytes <= budget) return [whole];
+    const parts: Part[] = [];
     let start = 0;
     let journalBytes = 0;
     let eventsBytes = 0;
@@ -240,7 +236,7 @@ export class CoreRuntime {
       const commandBytes = Buffer.byteLength(JSON.stringify(encodeCommand(batch.commands[i]!))) + 24;
       const commandEventsBytes = Buffer.byteLength(JSON.stringify(batch.events[i])) + 24;
       if (i > start && (journalBytes + commandBytes > budget || eventsBytes + commandEventsBytes > budget)) {
-        parts.push(slicedBatch(batch, start, i));
+        parts.push(encodePart(slicedBatch(batch, start, i)));
         start = i;
         journalBytes = 0;
         eventsBytes = 0;
@@ -248,14 +244,14 @@ export class CoreRuntime {
       journalBytes += commandBytes;
       eventsBytes += commandEventsBytes;
     }
-    parts.push(slicedBatch(batch, start, batch.commands.length));
+    parts.push(encodePart(slicedBatch(batch, start, batch.commands.length)));
     return parts;
   }
 
-  private async commit(batch: Batch, snapshot: (() => Promise<void>) | undefined): Promise<void> {
-    const record = journalRecord(batch.first, batch.ts, batch.commands);
+  private async commit(part: Part, snapshot: (() => Promise<void>) | undefined): Promise<void> {
+    const { batch } = part;
     try {
-      await this.options.store.append(journalStream, [{ type: journalRecordType, data: record }], {
+      await this.options.store.append(journalStream, [{ type: journalRecordType, data: part.journal }], {
         expectedRevision: this.journalRevision < 0 ? "no_stream" : BigInt(this.journalRevision),
         commitId: `core-journal-${this.writerId}-${batch.first}`,
       });
@@ -266,18 +262,21 @@ export class CoreRuntime {
     this.journalRevision++;
     this.pending -= batch.commands.length;
     for (let i = 0; i < batch.resolvers.length; i++) batch.resolvers[i]!(batch.results[i]!);
-    const events: EventsRecord = { first: batch.first, ts: batch.ts, events: batch.events };
-    this.eventsChain = this.eventsChain.then(() => this.publish(events, snapshot));
+    this.eventsChain = this.eventsChain.then(() => this.publish(part, snapshot));
     this.eventsChain.catch((error: unknown) => this.fail(error));
   }
 
-  private async publish(record: EventsRecord, snapshot: (() => Promise<void>) | undefined): Promise<void> {
-    await this.options.store.append(eventsStream, [{ type: eventsRecordType, data: record }], {
+  private async publish(part: Part, snapshot: (() => Promise<void>) | undefined): Promise<void> {
+    await this.options.store.append(eventsStream, [{ type: eventsRecordType, data: part.events }], {
       expectedRevision: this.eventsRevision < 0 ? "no_stream" : BigInt(this.eventsRevision),
-      commitId: `core-events-${this.writerId}-${record.first}`,
+      commitId: `core-events-${this.writerId}-${part.batch.first}`,
     });
     this.eventsRevision++;
-    for (const listener of this.listeners) listener(record);
+    if (this.listeners.size > 0) {
+      const { first, ts, events } = part.batch;
+      const record: EventsRecord = { first, ts, events };
+      for (const listener of this.listeners) listener(record);
+    }
     // Written only once its batch's events are in: recovery relies on events ≥ snapshot.
     if (snapshot) await snapshot();
   }
@@ -334,6 +333,23 @@ export class CoreRuntime {
       await this.captureSnapshot(this.clock(), this.journalRevision)();
     }
   }
+}
+
+/** A batch with its journal and events records encoded (once: they are measured, then appended). */
+interface Part {
+  readonly batch: Batch;
+  readonly journal: EncodedJson;
+  readonly events: EncodedJson;
+}
+
+function encodePart(batch: Batch): Part {
+  const { first, ts, events } = batch;
+  const eventsRecord: EventsRecord = { first, ts, events };
+  return {
+    batch,
+    journal: new EncodedJson(JSON.stringify(journalRecord(first, ts, batch.commands))),
+    events: new EncodedJson(JSON.stringify(eventsRecord)),
+  };
 }
 
 /** Commands [start, end) of a batch, as a batch of their own. */

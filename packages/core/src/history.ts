@@ -1,0 +1,163 @@
+// Per-account histories behind the queries: closed orders and fills, the newest `max` of each.
+// Records are kept as columns of a ring (plain arrays of numbers and of strings, which hold
+// doubles and references without a heap object each), so recording one allocates nothing.
+// One object per record made these rings most of what the core kept alive under load: every
+// record was promoted, then overwritten, and the old generation churned into major GCs.
+import type { Side } from "@ghx/engine";
+
+export interface OrderRecord {
+  readonly orderId: number;
+  readonly clientOrderId: string;
+  readonly symbol: string;
+  readonly side: Side;
+  readonly price: number;
+  readonly qty: number;
+  readonly filled: number;
+  readonly status: "filled" | "cancelled" | "expired";
+  readonly seq: number;
+}
+
+export interface FillRecord {
+  readonly orderId: number;
+  readonly symbol: string;
+  readonly side: Side;
+  readonly price: number;
+  readonly qty: number;
+  readonly fee: number;
+  readonly liquidity: "maker" | "taker";
+  readonly seq: number;
+  readonly ts: number;
+}
+
+/** The ring: record i's fields are numbers[i·n … i·n+n) and strings[i·s … i·s+s). */
+abstract class ColumnRing<R> {
+  protected readonly numbers: number[] = [];
+  protected readonly strings: string[] = [];
+  /** The record index the next record goes to; once full, also the oldest record's. */
+  private next = 0;
+  private count = 0;
+
+  constructor(readonly max: number) {}
+
+  get size(): number {
+    return this.count;
+  }
+
+  /** Oldest first. */
+  records(): R[] {
+    const out: R[] = [];
+    const first = this.count < this.max ? 0 : this.next;
+    for (let i = 0; i < this.count; i++) out.push(this.read((first + i) % this.max));
+    return out;
+  }
+
+  /** Appends records in order, oldest first (what a snapshot restores). */
+  restore(records: readonly R[]): void {
+    for (const record of records) this.addRecord(record);
+  }
+
+  /** The record index to write (arrays grow by appending in order until the ring is full). */
+  protected claim(): number {
+    const index = this.next;
+    this.next = index + 1 === this.max ? 0 : index + 1;
+    if (this.count < this.max) this.count++;
+    return index;
+  }
+
+  protected abstract read(index: number): R;
+  protected abstract addRecord(record: R): void;
+}
+
+export class OrderHistory extends ColumnRing<OrderRecord> {
+  add(
+    orderId: number,
+    clientOrderId: string,
+    symbol: string,
+    side: Side,
+    price: number,
+    qty: number,
+    filled: number,
+    status: OrderRecord["status"],
+    seq: number,
+  ): void {
+    const index = this.claim();
+    const n = index * 5;
+    this.numbers[n] = orderId;
+    this.numbers[n + 1] = price;
+    this.numbers[n + 2] = qty;
+    this.numbers[n + 3] = filled;
+    this.numbers[n + 4] = seq;
+    const s = index * 4;
+    this.strings[s] = clientOrderId;
+    this.strings[s + 1] = symbol;
+    this.strings[s + 2] = side;
+    this.strings[s + 3] = status;
+  }
+
+  protected addRecord(r: OrderRecord): void {
+    this.add(r.orderId, r.clientOrderId, r.symbol, r.side, r.price, r.qty, r.filled, r.status, r.seq);
+  }
+
+  protected read(index: number): OrderRecord {
+    const n = index * 5;
+    const s = index * 4;
+    return {
+      orderId: this.numbers[n]!,
+      clientOrderId: this.strings[s]!,
+      symbol: this.strings[s + 1]!,
+      side: this.strings[s + 2] as Side,
+      price: this.numbers[n + 1]!,
+      qty: this.numbers[n + 2]!,
+      filled: this.numbers[n + 3]!,
+      status: this.strings[s + 3] as OrderRecord["status"],
+      seq: this.numbers[n + 4]!,
+    };
+  }
+}
+
+export class FillLog extends ColumnRing<FillRecord> {
+  add(
+    orderId: number,
+    symbol: string,
+    side: Side,
+    price: number,
+    qty: number,
+    fee: number,
+    liquidity: FillRecord["liquidity"],
+    seq: number,
+    ts: number,
+  ): void {
+    const index = this.claim();
+    const n = index * 6;
+    this.numbers[n] = orderId;
+    this.numbers[n + 1] = price;
+    this.numbers[n + 2] = qty;
+    this.numbers[n + 3] = fee;
+    this.numbers[n + 4] = seq;
+    this.numbers[n + 5] = ts;
+    const s = index * 3;
+    this.strings[s] = symbol;
+    this.strings[s + 1] = side;
+    this.strings[s + 2] = liquidity;
+  }
+
+  protected addRecord(f: FillRecord): void {
+    this.add(f.orderId, f.symbol, f.side, f.price, f.qty, f.fee, f.liquidity, f.seq, f.ts);
+  }
+
+  protected read(index: number): FillRecord {
+    const n = index * 6;
+    const s = index * 3;
+    return {
+      orderId: this.numbers[n]!,
+      symbol: this.strings[s]!,
+      side: this.strings[s + 1] as Side,
+      price: this.numbers[n + 1]!,
+      qty: this.numbers[n + 2]!,
+      fee: this.numbers[n + 3]!,
+      liquidity: this.strings[s + 2] as FillRecord["liquidity"],
+      seq: this.numbers[n + 4]!,
+      ts: this.numbers[n + 5]!,
+    };
+  }
+}
