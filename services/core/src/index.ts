@@ -6,7 +6,8 @@
 //     → apply     @ghx/core applyCommand: dedupe → risk hold → match (engine) → risk release
 //     → journal   group commit: one `core-journal` record per batch, expected revision
 //     → ack       the caller's promise resolves (outcome + events) only now
-//     → publish   one `core-events` record per batch, expected revision (the failover fence)
+//     → publish   one `core-events` record per batch (a single command's events too large for one
+//                 append: consecutive parts), expected revision (the failover fence)
 //     → snapshot  every N commands or T ms, at a batch cut (snapshots.ts); recovery = snapshot + replay
 
 export { coreBusClient, coreCommandChannel, coreQueryChannel, serveCore } from "./bus.ts";
@@ -20,16 +21,26 @@ export {
 export * as coreLimits from "./limits.ts";
 export { eventsStream, journalStream } from "./limits.ts";
 export {
+  BrokenEventsParts,
   type CommandEvents,
   commandEvents,
   decodeCommand,
   type EventsRecord,
+  EventsRecordAssembler,
+  eventsEntries,
   eventsRecordType,
   type JournalCommand,
   type JournalRecord,
   journalRecordType,
 } from "./records.ts";
-export { journalRecords, type Recovered, recover, replayRecord, streamRecords } from "./replay.ts";
+export {
+  eventsRecords,
+  journalRecords,
+  type Recovered,
+  recover,
+  replayRecord,
+  streamRecords,
+} from "./replay.ts";
 export { CoreOverloaded, CoreRuntime, CoreStopped, type SubmitResult } from "./runtime.ts";
 export { SnapshotDirectory } from "./snapshots.ts";
 export { CoreStandby } from "./standby.ts";

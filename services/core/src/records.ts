@@ -139,6 +139,90 @@ export interface EventsRecord {
   readonly ts: number[];
   /** Events per command, in command order (empty for a retried command id). */
   readonly events: CoreEvent[][];
+  /**
+   * Set only on the parts of one command whose events do not fit one append of the store (a
+   * market closing with tens of thousands of open orders): each part is its own `core-events`
+   * entry holding that single command and a slice of its events, `from` being the index of the
+   * slice's first event, and the last part says `last: true`. Consumers read whole records
+   * through EventsRecordAssembler, which joins the parts.
+   */
+  readonly from?: number;
+  readonly last?: boolean;
+}
+
+/** Bytes of an events part around its events' JSON: first, ts, from, last, brackets. */
+const partOverheadBytes = 128;
+
+/**
+ * The events record as the entries to append: itself when its JSON fits `budget` bytes, else
+ * (one command only: a batch is cut between commands first) parts of at most `budget` bytes,
+ * beginning at event `from` (a recovery that finds the first parts written resumes there).
+ */
+export function eventsEntries(record: EventsRecord, budget: number, from = 0): EventsRecord[] {
+  if (from === 0 && Buffer.byteLength(JSON.stringify(record)) <= budget) return [record];
+  if (record.events.length !== 1) {
+    throw new Error(
+      `events record at seq ${record.first}: only a single command's events are cut into parts`,
+    );
+  }
+  const events = record.events[0]!;
+  const parts: EventsRecord[] = [];
+  let start = from;
+  let bytes = partOverheadBytes;
+  for (let i = from; i < events.length; i++) {
+    const eventBytes = Buffer.byteLength(JSON.stringify(events[i])) + 1;
+    if (i > start && bytes + eventBytes > budget) {
+      parts.push({
+        first: record.first,
+        ts: record.ts,
+        events: [events.slice(start, i)],
+        from: start,
+        last: false,
+      });
+      start = i;
+      bytes = partOverheadBytes;
+    }
+    bytes += eventBytes;
+  }
+  parts.push({ first: record.first, ts: record.ts, events: [events.slice(start)], from: start, last: true });
+  return parts;
+}
+
+export class BrokenEventsParts extends Error {
+  override readonly name = "BrokenEventsParts";
+}
+
+/** Joins the parts of a split events record; whole records pass straight through. */
+export class EventsRecordAssembler {
+  private pending: { first: number; ts: number[]; events: CoreEvent[] } | undefined;
+
+  /** True between a record's first and last part (a position there is no place to resume from). */
+  get inPart(): boolean {
+    return this.pending !== undefined;
+  }
+
+  /** The whole record once `entry` completes one, else undefined (a part is held). */
+  push(entry: EventsRecord): EventsRecord | undefined {
+    if (entry.from === undefined) {
+      if (this.pending)
+        throw new BrokenEventsParts(`record at seq ${entry.first} inside the parts of ${this.pending.first}`);
+      return entry;
+    }
+    const pending =
+      entry.from === 0 && !this.pending ? { first: entry.first, ts: entry.ts, events: [] } : this.pending;
+    if (!pending || pending.first !== entry.first || pending.events.length !== entry.from) {
+      throw new BrokenEventsParts(
+        `part of seq ${entry.first} from event ${entry.from} does not continue the parts before it`,
+      );
+    }
+    for (const event of entry.events[0] ?? []) pending.events.push(event);
+    if (!entry.last) {
+      this.pending = pending;
+      return undefined;
+    }
+    this.pending = undefined;
+    return { first: pending.first, ts: pending.ts, events: [pending.events] };
+  }
 }
 
 export function* sequencedCommands(record: JournalRecord): Generator<Sequenced<CoreCommand>> {

@@ -4,8 +4,15 @@ import { randomUUID } from "node:crypto";
 import { type Applied, applyCommand, type CoreState, initialState, restoreState, stateHash } from "@ghx/core";
 import type { CoreEvent } from "@ghx/domain";
 import { type EventStore, type RecordedEvent, StreamNotFound } from "@ghx/eventstore";
-import { eventsStream, journalStream, replayPageRecordsMax } from "./limits.ts";
-import { type EventsRecord, eventsRecordType, type JournalRecord, sequencedCommands } from "./records.ts";
+import { eventsStream, journalStream, recordOverheadBytes, replayPageRecordsMax } from "./limits.ts";
+import {
+  type EventsRecord,
+  EventsRecordAssembler,
+  eventsEntries,
+  eventsRecordType,
+  type JournalRecord,
+  sequencedCommands,
+} from "./records.ts";
 import type { SnapshotDirectory } from "./snapshots.ts";
 
 async function readPage(
@@ -83,16 +90,71 @@ export async function replayAfter(
   return journalRevision;
 }
 
-/** Appends the events record of journal record `revision` (the next one the stream lacks). */
-export async function appendEventsRecord(
+/** Every whole events record after `afterRevision` (parts joined), with the revision of its last entry. */
+export async function* eventsRecords(
   store: EventStore,
-  revision: number,
-  events: EventsRecord,
-): Promise<void> {
-  await store.append(eventsStream, [{ type: eventsRecordType, data: events }], {
-    expectedRevision: revision === 0 ? "no_stream" : BigInt(revision - 1),
-    commitId: `core-events-catch-up-${randomUUID()}-${events.first}`,
-  });
+  afterRevision: number,
+): AsyncGenerator<{ revision: number; record: EventsRecord }> {
+  const parts = new EventsRecordAssembler();
+  for await (const { revision, record } of streamRecords<EventsRecord>(store, eventsStream, afterRevision)) {
+    const whole = parts.push(record);
+    if (whole) yield { revision, record: whole };
+  }
+}
+
+/** The bytes of one append the core's records may take (the store's limit less room for the envelope). */
+export const appendBudget = (store: EventStore): number => store.maxAppendBytes - recordOverheadBytes;
+
+/** Where `core-events` ends: what the core wrote before it stopped. */
+export interface EventsHead {
+  /** Revision of the last entry (-1: no stream). */
+  readonly revision: number;
+  /** Every command up to this seq has all its events in the stream. */
+  readonly completeThrough: number;
+  /** A record cut into parts whose last part is missing: its seq and the next event to write. */
+  readonly partial?: { readonly seq: number; readonly from: number };
+}
+
+export async function eventsHead(store: EventStore): Promise<EventsHead> {
+  const revision = await lastRevision(store, eventsStream);
+  if (revision < 0) return { revision, completeThrough: 0 };
+  const [last] = await store.readStream(eventsStream, { fromRevision: BigInt(revision), maxCount: 1 });
+  const record = last!.data as EventsRecord;
+  if (record.last === false) {
+    const from = record.from! + record.events[0]!.length;
+    return { revision, completeThrough: record.first - 1, partial: { seq: record.first, from } };
+  }
+  const commands = record.from === undefined ? record.events.length : 1;
+  return { revision, completeThrough: record.first + commands - 1 };
+}
+
+/**
+ * Appends what `core-events` lacks of a replayed events record (all of it, the parts after a
+ * cut-short one, or nothing), byte for byte what the first run wrote, since the core is
+ * deterministic; returns the new head. Records must come in journal order from the head on.
+ */
+export async function appendMissingEvents(
+  store: EventStore,
+  head: EventsHead,
+  record: EventsRecord,
+): Promise<EventsHead> {
+  const lastSeq = record.first + record.events.length - 1;
+  if (lastSeq <= head.completeThrough) return head;
+  if (record.first !== head.completeThrough + 1) {
+    throw new Error(
+      `events record at seq ${record.first} after events complete through ${head.completeThrough}`,
+    );
+  }
+  const from = head.partial?.seq === record.first ? head.partial.from : 0;
+  let revision = head.revision;
+  for (const entry of eventsEntries(record, appendBudget(store), from)) {
+    await store.append(eventsStream, [{ type: eventsRecordType, data: entry }], {
+      expectedRevision: revision < 0 ? "no_stream" : BigInt(revision),
+      commitId: `core-events-catch-up-${randomUUID()}-${record.first}`,
+    });
+    revision++;
+  }
+  return { revision, completeThrough: lastSeq };
 }
 
 /** The latest snapshot, hash checked, or the initial state. */
@@ -105,31 +167,30 @@ export async function loadSnapshot(snapshots: SnapshotDirectory | undefined) {
 }
 
 /**
- * Latest snapshot (hash checked) + the journal after it. Journal records whose events record is
- * missing (the crash came between the two appends) get it now, byte for byte what the first run
- * would have written, since the core is deterministic.
+ * Latest snapshot (hash checked) + the journal after it. Journal records whose events are
+ * missing (the crash came between the two appends, or between the parts of a cut record) get
+ * them now (appendMissingEvents).
  */
 export async function recover(
   store: EventStore,
   snapshots: SnapshotDirectory | undefined,
 ): Promise<Recovered> {
   const { state, journalRevision: fromRevision } = await loadSnapshot(snapshots);
-  let eventsRevision = await lastRevision(store, eventsStream);
-  if (eventsRevision < fromRevision) {
-    throw new Error(`events stream at ${eventsRevision} is behind the snapshot at journal ${fromRevision}`);
+  let head = await eventsHead(store);
+  if (head.completeThrough < state.lastSeq) {
+    throw new Error(
+      `events stream complete through seq ${head.completeThrough}, behind the snapshot at seq ${state.lastSeq}`,
+    );
   }
   let replayedCommands = 0;
   const journalRevision = await replayAfter(
     store,
     state,
     fromRevision,
-    async (revision, events, commands) => {
+    async (_revision, events, commands) => {
       replayedCommands += commands;
-      if (revision > eventsRevision) {
-        await appendEventsRecord(store, revision, events);
-        eventsRevision = revision;
-      }
+      head = await appendMissingEvents(store, head, events);
     },
   );
-  return { state, journalRevision, eventsRevision, replayedCommands };
+  return { state, journalRevision, eventsRevision: head.revision, replayedCommands };
 }

@@ -15,21 +15,16 @@ import {
 } from "@ghx/core";
 import { type CoreCommand, type CoreEvent, coreCommandSchema } from "@ghx/domain";
 import { EncodedJson, type EventStore } from "@ghx/eventstore";
-import {
-  batchCommandsMax,
-  eventsStream,
-  journalStream,
-  pendingCommandsMax,
-  recordOverheadBytes,
-} from "./limits.ts";
+import { batchCommandsMax, eventsStream, journalStream, pendingCommandsMax } from "./limits.ts";
 import {
   type EventsRecord,
   encodeCommand,
+  eventsEntries,
   eventsRecordType,
   journalRecord,
   journalRecordType,
 } from "./records.ts";
-import type { Recovered } from "./replay.ts";
+import { appendBudget, type Recovered } from "./replay.ts";
 import type { SnapshotDirectory } from "./snapshots.ts";
 
 export interface SubmitResult {
@@ -209,7 +204,8 @@ export class CoreRuntime {
         await this.commit(parts[i]!, i === parts.length - 1 ? snapshot : undefined);
       } catch (error) {
         // The parts not written yet are nowhere else to be rejected from.
-        for (const rest of parts.slice(i + 1)) for (const reject of rest.batch.rejecters) reject(error as Error);
+        for (const rest of parts.slice(i + 1))
+          for (const reject of rest.batch.rejecters) reject(error as Error);
         throw error;
       }
     }
@@ -218,15 +214,17 @@ export class CoreRuntime {
   /**
    * The batch as journal and events records, each encoded once, cut into parts whose two records
    * each fit one append of the store (JetStream takes the server's max_payload, 1 MiB by default).
-   * Journal record k and events record k still cover the same commands. A single command whose
-   * events alone exceed the limit cannot be cut: its append is refused and the core stops
-   * (nothing of it was acknowledged), which is why the NATS servers are configured with a
-   * max_payload above the largest command's events (infra/nats).
+   * Journal record k and events record k still cover the same commands. A command whose events
+   * alone exceed the limit (a market closing with tens of thousands of open orders) is a part of
+   * its own, and its events record is appended as consecutive parts (records.ts eventsEntries).
    */
   private partsThatFit(batch: Batch): Part[] {
-    const budget = this.options.store.maxAppendBytes - recordOverheadBytes;
-    const whole = encodePart(batch);
-    if (whole.journal.bytes <= budget && whole.events.bytes <= budget) return [whole];
+    const budget = appendBudget(this.options.store);
+    const { first, ts, events } = batch;
+    const journal = encodeJournal(batch);
+    const eventsJson = new EncodedJson(JSON.stringify({ first, ts, events } satisfies EventsRecord));
+    if (journal.bytes <= budget && eventsJson.bytes <= budget)
+      return [{ batch, journal, events: [eventsJson] }];
     const parts: Part[] = [];
     let start = 0;
     let journalBytes = 0;
@@ -236,7 +234,7 @@ export class CoreRuntime {
       const commandBytes = Buffer.byteLength(JSON.stringify(encodeCommand(batch.commands[i]!))) + 24;
       const commandEventsBytes = Buffer.byteLength(JSON.stringify(batch.events[i])) + 24;
       if (i > start && (journalBytes + commandBytes > budget || eventsBytes + commandEventsBytes > budget)) {
-        parts.push(encodePart(slicedBatch(batch, start, i)));
+        parts.push(encodePart(slicedBatch(batch, start, i), budget));
         start = i;
         journalBytes = 0;
         eventsBytes = 0;
@@ -244,7 +242,7 @@ export class CoreRuntime {
       journalBytes += commandBytes;
       eventsBytes += commandEventsBytes;
     }
-    parts.push(encodePart(slicedBatch(batch, start, batch.commands.length)));
+    parts.push(encodePart(slicedBatch(batch, start, batch.commands.length), budget));
     return parts;
   }
 
@@ -267,13 +265,15 @@ export class CoreRuntime {
   }
 
   private async publish(part: Part, snapshot: (() => Promise<void>) | undefined): Promise<void> {
-    await this.options.store.append(eventsStream, [{ type: eventsRecordType, data: part.events }], {
-      expectedRevision: this.eventsRevision < 0 ? "no_stream" : BigInt(this.eventsRevision),
-      commitId: `core-events-${this.writerId}-${part.batch.first}`,
-    });
-    this.eventsRevision++;
+    const { first, ts, events } = part.batch;
+    for (let i = 0; i < part.events.length; i++) {
+      await this.options.store.append(eventsStream, [{ type: eventsRecordType, data: part.events[i]! }], {
+        expectedRevision: this.eventsRevision < 0 ? "no_stream" : BigInt(this.eventsRevision),
+        commitId: `core-events-${this.writerId}-${first}${i === 0 ? "" : `-${i}`}`,
+      });
+      this.eventsRevision++;
+    }
     if (this.listeners.size > 0) {
-      const { first, ts, events } = part.batch;
       const record: EventsRecord = { first, ts, events };
       for (const listener of this.listeners) listener(record);
     }
@@ -335,20 +335,27 @@ export class CoreRuntime {
   }
 }
 
-/** A batch with its journal and events records encoded (once: they are measured, then appended). */
+/**
+ * A batch with its journal record and its events record encoded (once: they are measured, then
+ * appended). The events record is one entry, or the parts of a single command's events that do
+ * not fit one append.
+ */
 interface Part {
   readonly batch: Batch;
   readonly journal: EncodedJson;
-  readonly events: EncodedJson;
+  readonly events: readonly EncodedJson[];
 }
 
-function encodePart(batch: Batch): Part {
+const encodeJournal = ({ first, ts, commands }: Batch) =>
+  new EncodedJson(JSON.stringify(journalRecord(first, ts, commands)));
+
+function encodePart(batch: Batch, budget: number): Part {
   const { first, ts, events } = batch;
-  const eventsRecord: EventsRecord = { first, ts, events };
+  const entries = eventsEntries({ first, ts, events }, budget);
   return {
     batch,
-    journal: new EncodedJson(JSON.stringify(journalRecord(first, ts, batch.commands))),
-    events: new EncodedJson(JSON.stringify(eventsRecord)),
+    journal: encodeJournal(batch),
+    events: entries.map((e) => new EncodedJson(JSON.stringify(e))),
   };
 }
 

@@ -4,9 +4,8 @@
 // get to, and becomes a runtime whose first append fences the old primary out.
 import type { CoreState } from "@ghx/core";
 import type { EventStore } from "@ghx/eventstore";
-import { eventsStream } from "./limits.ts";
 import type { EventsRecord } from "./records.ts";
-import { appendEventsRecord, lastRevision, loadSnapshot, replayAfter } from "./replay.ts";
+import { appendMissingEvents, eventsHead, loadSnapshot, replayAfter } from "./replay.ts";
 import { CoreRuntime, type RuntimeOptions } from "./runtime.ts";
 import type { SnapshotDirectory } from "./snapshots.ts";
 
@@ -15,7 +14,8 @@ const tailRecordsMax = 1_024;
 const pollMsDefault = 20;
 
 export class CoreStandby {
-  private readonly tail = new Map<number, EventsRecord>();
+  /** The events records of the newest journal records, oldest first. */
+  private readonly tail: EventsRecord[] = [];
   private following: Promise<void> = Promise.resolve();
   private stopped = false;
   private failure: unknown;
@@ -50,9 +50,9 @@ export class CoreStandby {
       this.store,
       this.state,
       this.journalRevision,
-      (revision, events) => {
-        this.tail.set(revision, events);
-        if (this.tail.size > tailRecordsMax) this.tail.delete(this.tail.keys().next().value!);
+      (_revision, events) => {
+        this.tail.push(events);
+        if (this.tail.length > tailRecordsMax) this.tail.shift();
       },
     );
   }
@@ -77,18 +77,18 @@ export class CoreStandby {
     await this.following;
     if (this.failure) throw this.failure;
     await this.catchUp();
-    let eventsRevision = await lastRevision(this.store, eventsStream);
-    for (let revision = eventsRevision + 1; revision <= this.journalRevision; revision++) {
-      const events = this.tail.get(revision);
-      if (!events)
-        throw new Error(`events record ${revision} is missing and no longer in the standby's tail`);
-      await appendEventsRecord(this.store, revision, events);
-      eventsRevision = revision;
+    let head = await eventsHead(this.store);
+    const oldest = this.tail[0];
+    if (oldest && oldest.first > head.completeThrough + 1) {
+      throw new Error(
+        `events after seq ${head.completeThrough} are missing and no longer in the standby's tail`,
+      );
     }
+    for (const events of this.tail) head = await appendMissingEvents(this.store, head, events);
     const recovered = {
       state: this.state,
       journalRevision: this.journalRevision,
-      eventsRevision,
+      eventsRevision: head.revision,
       replayedCommands: 0,
     };
     return new CoreRuntime(recovered, { ...options, store: this.store });

@@ -3,15 +3,13 @@
 // snapshot's position equals the hash the snapshot recorded.
 import { initialState, stateHash } from "@ghx/core";
 import type { EventStore } from "@ghx/eventstore";
-import { eventsStream } from "./limits.ts";
-import type { EventsRecord } from "./records.ts";
-import { journalRecords, replayRecord, streamRecords } from "./replay.ts";
+import { eventsRecords, journalRecords, replayRecord } from "./replay.ts";
 import type { SnapshotDirectory } from "./snapshots.ts";
 
 export interface Verification {
   readonly commands: number;
   readonly journalRecords: number;
-  /** Stored events records compared with the replay (fewer only if a crash left some unwritten). */
+  /** Stored events records (parts joined) compared with the replay (fewer only if a crash left some unwritten). */
   readonly eventsRecordsCompared: number;
   readonly hash: string;
   readonly snapshot?: { readonly seq: number; readonly hash: string };
@@ -23,7 +21,7 @@ export class VerificationFailed extends Error {
 
 export async function verifyJournal(store: EventStore, snapshots?: SnapshotDirectory): Promise<Verification> {
   const snapshot = await snapshots?.latest();
-  const stored = streamRecords<EventsRecord>(store, eventsStream, -1);
+  const stored = eventsRecords(store, -1);
   const state = initialState();
   let commands = 0;
   let records = 0;

@@ -2,7 +2,7 @@
 // arriving during an append form the next group commit, and a failed append acks nothing.
 import type { CoreCommand } from "@ghx/domain";
 import type { AppendOptions, EventData, EventStore } from "@ghx/eventstore";
-import { createMemoryEventStore } from "@ghx/eventstore";
+import { createMemoryEventStore, EncodedJson } from "@ghx/eventstore";
 import { describe, expect, it } from "vitest";
 import {
   CoreRuntime,
@@ -27,7 +27,9 @@ function gatedStore() {
     close: inner.close.bind(inner),
     async append(stream: string, events: readonly EventData[], options: AppendOptions) {
       if (stream === journalStream) {
-        journalAppends.push((events[0]!.data as { commands: unknown[] }).commands.length);
+        const data = events[0]!.data;
+        const record = (data instanceof EncodedJson ? JSON.parse(data.json) : data) as JournalRecord;
+        journalAppends.push(record.commands.length);
         await new Promise<void>((open, fail) => gates.push({ open, fail }));
       }
       return inner.append(stream, events, options);

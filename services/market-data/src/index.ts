@@ -42,5 +42,5 @@ export {
   type ServiceCheckpoint,
   startMarketDataService,
 } from "./service.ts";
-export { BadEventsRecord, commandsOf, type FollowOptions, followCoreEvents } from "./source.ts";
+export { BadEventsRecord, type FollowOptions, followCoreEvents } from "./source.ts";
 export * from "./views.ts";

@@ -1,7 +1,14 @@
 // The feed's input from the event store: the core's `core-events` records (one per group
-// commit, many commands each), unpacked into one CommandEvents per command, in order.
+// commit, many commands each; a single command's events too large for one append come as
+// parts, joined here), unpacked into one CommandEvents per command, in order.
 
-import { commandEvents, eventsRecordType, eventsStream } from "@ghx/core-service";
+import {
+  commandEvents,
+  type EventsRecord,
+  EventsRecordAssembler,
+  eventsRecordType,
+  eventsStream,
+} from "@ghx/core-service";
 import { coreEventSchema } from "@ghx/domain";
 import type { EventStore, RecordedEvent } from "@ghx/eventstore";
 import { z } from "zod";
@@ -12,6 +19,8 @@ const eventsRecordSchema = z
     first: z.number().int().positive(),
     ts: z.array(z.number().int().nonnegative()),
     events: z.array(z.array(coreEventSchema)),
+    from: z.number().int().nonnegative().optional(),
+    last: z.boolean().optional(),
   })
   .refine((r) => r.ts.length === r.events.length, "one time per command");
 
@@ -19,8 +28,8 @@ export class BadEventsRecord extends Error {
   override readonly name = "BadEventsRecord";
 }
 
-/** The commands of one `core-events` record; a malformed record is a specific error. */
-export function commandsOf(event: RecordedEvent): CommandEvents[] {
+/** One `core-events` entry, validated: a whole record or a part; a malformed one is a specific error. */
+function eventsRecordOf(event: RecordedEvent): EventsRecord {
   const parsed = eventsRecordSchema.safeParse(event.data);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
@@ -28,7 +37,7 @@ export function commandsOf(event: RecordedEvent): CommandEvents[] {
       `${event.stream}@${event.revision}: ${issue?.path.join(".") ?? ""} ${issue?.message ?? "malformed"}`,
     );
   }
-  return [...commandEvents(parsed.data)];
+  return parsed.data;
 }
 
 export interface FollowOptions {
@@ -38,7 +47,7 @@ export interface FollowOptions {
   /** Other streams to follow (e.g. the index's), handed over as recorded events. */
   readonly otherPrefixes?: readonly string[];
   readonly onCommand: (command: CommandEvents) => void;
-  /** After every command of the record at `position` was handed over: a safe checkpoint. */
+  /** After every command of the record ending at `position` was handed over: a safe checkpoint. */
   readonly onRecordApplied?: (position: bigint) => void;
   readonly onOther?: (event: RecordedEvent) => void;
   readonly onCaughtUp?: (position: bigint | undefined) => void;
@@ -51,6 +60,7 @@ export async function followCoreEvents(store: EventStore, options: FollowOptions
     ...(options.signal ? { signal: options.signal } : {}),
     streamPrefixes: [eventsStream, ...(options.otherPrefixes ?? [])],
   });
+  const parts = new EventsRecordAssembler();
   for await (const item of subscription) {
     if (item.kind === "caughtUp") {
       options.onCaughtUp?.(item.position);
@@ -58,7 +68,9 @@ export async function followCoreEvents(store: EventStore, options: FollowOptions
     }
     const { event } = item;
     if (event.stream === eventsStream && event.type === eventsRecordType) {
-      for (const command of commandsOf(event)) options.onCommand(command);
+      const record = parts.push(eventsRecordOf(event));
+      if (!record) continue;
+      for (const command of commandEvents(record)) options.onCommand(command);
       options.onRecordApplied?.(event.position);
     } else if (event.stream !== eventsStream) {
       options.onOther?.(event);
