@@ -2,13 +2,7 @@
 // orders) is published as consecutive parts of its events record: consumers join them, a crash
 // between parts is finished by recovery, and verify compares the joined record with the replay.
 import type { CoreCommand } from "@ghx/domain";
-import {
-  type AppendOptions,
-  createMemoryEventStore,
-  EncodedJson,
-  type EventData,
-  type EventStore,
-} from "@ghx/eventstore";
+import { createMemoryEventStore, type EventStore } from "@ghx/eventstore";
 import { describe, expect, it } from "vitest";
 import {
   BrokenEventsParts,
@@ -21,7 +15,7 @@ import {
   recover,
   verifyJournal,
 } from "../src/index.ts";
-import { marketSetup, order, symbol } from "./fixtures.ts";
+import { appendedValue, interceptAppends, marketSetup, order, symbol } from "./fixtures.ts";
 
 const appendLimit = 32 * 1024;
 const restingOrders = 400;
@@ -63,21 +57,10 @@ async function wholeRecords(store: EventStore): Promise<EventsRecord[]> {
 function crashingAtSecondPart() {
   const inner = createMemoryEventStore({ maxAppendBytes: appendLimit });
   let partsWritten = 0;
-  const crashing: EventStore = {
-    ...inner,
-    readStream: inner.readStream.bind(inner),
-    subscribeToAll: inner.subscribeToAll.bind(inner),
-    close: inner.close.bind(inner),
-    async append(stream: string, events: readonly EventData[], options: AppendOptions) {
-      const data = events[0]!.data;
-      const isPart =
-        data instanceof EncodedJson &&
-        stream === eventsStream &&
-        /"from":\d+,"last":(true|false)}$/.test(data.json);
-      if (isPart && ++partsWritten === 2) throw new Error("power cut");
-      return inner.append(stream, events, options);
-    },
-  };
+  const crashing = interceptAppends(inner, (stream, data) => {
+    const isPart = stream === eventsStream && (appendedValue(data) as EventsRecord).from !== undefined;
+    if (isPart && ++partsWritten === 2) throw new Error("power cut");
+  });
   return { inner, crashing };
 }
 

@@ -1,6 +1,6 @@
 // Commands for the runtime tests: a small market of providers and buyers.
 import type { CoreCommand } from "@ghx/domain";
-import type { EventStore } from "@ghx/eventstore";
+import { EncodedJson, type EventData, type EventStore } from "@ghx/eventstore";
 import { decodeCommand, type JournalRecord, journalStream } from "../src/index.ts";
 
 const hourMs = 3_600_000;
@@ -83,3 +83,24 @@ export const journaledCommandIds = async (store: EventStore): Promise<string[]> 
   (await store.readStream(journalStream)).flatMap((r) =>
     (r.data as JournalRecord).commands.map((c) => decodeCommand(c).commandId),
   );
+
+/** The store with its appends passed through `before` first (which may wait, record or throw). */
+export function interceptAppends(
+  inner: EventStore,
+  before: (stream: string, data: unknown) => Promise<void> | void,
+): EventStore {
+  return {
+    ...inner,
+    readStream: inner.readStream.bind(inner),
+    subscribeToAll: inner.subscribeToAll.bind(inner),
+    close: inner.close.bind(inner),
+    async append(stream, events: readonly EventData[], options) {
+      await before(stream, events[0]!.data);
+      return inner.append(stream, events, options);
+    },
+  };
+}
+
+/** An appended event's data as its value (the core hands the store pre-encoded JSON). */
+export const appendedValue = (data: unknown): unknown =>
+  data instanceof EncodedJson ? JSON.parse(data.json) : data;

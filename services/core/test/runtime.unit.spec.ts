@@ -1,8 +1,8 @@
 // The runtime over a memory store whose appends we hold back: acks wait for the journal, commands
 // arriving during an append form the next group commit, and a failed append acks nothing.
 import type { CoreCommand } from "@ghx/domain";
-import type { AppendOptions, EventData, EventStore } from "@ghx/eventstore";
-import { createMemoryEventStore, EncodedJson } from "@ghx/eventstore";
+import type { EventStore } from "@ghx/eventstore";
+import { createMemoryEventStore } from "@ghx/eventstore";
 import { describe, expect, it } from "vitest";
 import {
   CoreRuntime,
@@ -13,28 +13,18 @@ import {
   type SubmitResult,
 } from "../src/index.ts";
 import { journalRecord } from "../src/records.ts";
-import { marketSetup, order } from "./fixtures.ts";
+import { appendedValue, interceptAppends, marketSetup, order } from "./fixtures.ts";
 
 /** A store whose journal appends wait until released (or fail when told to). */
 function gatedStore() {
   const inner = createMemoryEventStore();
   const gates: { open: () => void; fail: (e: Error) => void }[] = [];
   const journalAppends: number[] = [];
-  const store: EventStore = {
-    ...inner,
-    readStream: inner.readStream.bind(inner),
-    subscribeToAll: inner.subscribeToAll.bind(inner),
-    close: inner.close.bind(inner),
-    async append(stream: string, events: readonly EventData[], options: AppendOptions) {
-      if (stream === journalStream) {
-        const data = events[0]!.data;
-        const record = (data instanceof EncodedJson ? JSON.parse(data.json) : data) as JournalRecord;
-        journalAppends.push(record.commands.length);
-        await new Promise<void>((open, fail) => gates.push({ open, fail }));
-      }
-      return inner.append(stream, events, options);
-    },
-  };
+  const store = interceptAppends(inner, async (stream, data) => {
+    if (stream !== journalStream) return;
+    journalAppends.push((appendedValue(data) as JournalRecord).commands.length);
+    await new Promise<void>((open, fail) => gates.push({ open, fail }));
+  });
   return { store, gates, journalAppends };
 }
 
