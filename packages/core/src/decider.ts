@@ -18,6 +18,7 @@ import { InvariantViolation } from "./invariants.ts";
 import {
   decideAmendOrder,
   decideCancelOrder,
+  decideExpireOrders,
   decideKillSwitch,
   decideMassCancel,
   decidePlaceOrder,
@@ -78,6 +79,8 @@ export function decide(state: CoreState, { command, seq, ts }: Sequenced<CoreCom
       return decideAmendOrder(state, command, ts);
     case "MassCancel":
       return decideMassCancel(state, command, ts);
+    case "ExpireOrders":
+      return decideExpireOrders(state, ts);
     default:
       return assertNever(command);
   }

@@ -285,3 +285,25 @@ export function decideKillSwitch(state: CoreState, cmd: Cmd<"KillSwitch">, ts: n
   events.push({ type: "AccountBlockChanged", accountId: account.id, blocked: cmd.block });
   return accept(events);
 }
+
+/** Expires the due GTD orders of every book (in listing order, so replays emit the same events). */
+export function decideExpireOrders(state: CoreState, ts: number): Decision {
+  const events: CoreEvent[] = [];
+  for (const product of state.productsByIdx) {
+    const due = product.book.nextExpiry();
+    if (due === undefined || due > ts) continue;
+    state.sink.begin(product, events);
+    product.book.expire(ts);
+  }
+  return accept(events);
+}
+
+/** The earliest GTD expiry pending in any book (possibly of an order already gone): when the sequencer should expire. */
+export function nextExpiry(state: CoreState): number | undefined {
+  let earliest: number | undefined;
+  for (const product of state.productsByIdx) {
+    const due = product.book.nextExpiry();
+    if (due !== undefined && (earliest === undefined || due < earliest)) earliest = due;
+  }
+  return earliest;
+}

@@ -1,7 +1,7 @@
 // Given/When/Then for every command: the events it emits and what they do to balances,
 // positions and books.
 import { describe, expect, it } from "vitest";
-import { queries } from "../src/index.ts";
+import { nextExpiry, queries } from "../src/index.ts";
 import {
   account,
   capacity,
@@ -203,6 +203,33 @@ describe("physical trading", () => {
       .when(limit("b", "buy", 999, 1), t0 + 2_000)
       .thenEvents([{ type: "OrderExpired", qty: 2 }, { type: "OrderAccepted" }]);
     expect(cny(spec.state, "b").held).toBe(1_001);
+  });
+});
+
+describe("ExpireOrders", () => {
+  it("expires the due GTD orders of every book at the command's time and nothing else", () => {
+    const later = hourly({ symbol: "H100.WUHU.20261124T15", deliveryFrom: t0 + 5 * 3_600_000 });
+    const spec = given(
+      ...market,
+      listed(later),
+      limit("b", "buy", 1_000, 2, { tif: "GTD", expiry: t0 + 1_000 }),
+      limit("b", "buy", 1_000, 1, { tif: "GTD", expiry: t0 + 1_000, symbol: later.symbol }),
+      limit("b", "buy", 1_000, 3, { tif: "GTD", expiry: t0 + 5_000 }),
+      limit("b", "buy", 999, 1),
+    );
+    expect(nextExpiry(spec.state)).toBe(t0 + 1_000);
+    spec.when({ type: "ExpireOrders" }, t0 + 999).thenEvents([]);
+    spec
+      .when({ type: "ExpireOrders" }, t0 + 1_000)
+      .thenEvents([
+        { type: "OrderExpired", symbol, qty: 2 },
+        { type: "OrderExpired", symbol: later.symbol, qty: 1 },
+      ]);
+    expect(queries.openOrders(spec.state, "b").map((o) => o.qty)).toEqual([3, 1]);
+    expect(cny(spec.state, "b").held).toBe(3 * 1_002 + 1_001);
+    expect(nextExpiry(spec.state)).toBe(t0 + 5_000);
+    spec.when({ type: "ExpireOrders" }, t0 + 9_000).thenEvents([{ type: "OrderExpired", qty: 3 }]);
+    expect(nextExpiry(spec.state)).toBeUndefined();
   });
 });
 

@@ -191,6 +191,7 @@ const commandArb: fc.Arbitrary<Omit<CoreCommand, "commandId">> = fc.oneof(
       { requiredKeys: ["type", "accountId"] },
     ),
   },
+  { weight: 1, arbitrary: fc.record({ type: fc.constant("ExpireOrders" as const) }) },
   {
     weight: 1,
     arbitrary: fc.record({

@@ -6,6 +6,8 @@ export const batchCommandsMax = 8_192;
 export const recordOverheadBytes = 1_024;
 /** Commands waiting for the journal before submit() pushes back with CORE_OVERLOADED. */
 export const pendingCommandsMax = 200_000;
+/** How soon an ExpireOrders refused as overloaded is tried again. */
+export const expiryRetryMs = 100;
 /** Take a snapshot after this many commands or this much time, whichever comes first. */
 export const snapshotEveryCommandsDefault = 500_000;
 export const snapshotEveryMsDefault = 60_000;

@@ -11,11 +11,19 @@ import {
   type CoreState,
   checkInvariants,
   encodeSnapshot,
+  nextExpiry,
   type Outcome,
 } from "@ghx/core";
 import { type CoreCommand, type CoreEvent, coreCommandSchema } from "@ghx/domain";
 import { EncodedJson, type EventStore } from "@ghx/eventstore";
-import { batchCommandsMax, eventsStream, journalStream, pendingCommandsMax } from "./limits.ts";
+import { ExpiryScheduler } from "./expiry.ts";
+import {
+  batchCommandsMax,
+  eventsStream,
+  expiryRetryMs,
+  journalStream,
+  pendingCommandsMax,
+} from "./limits.ts";
 import {
   type EventsRecord,
   encodeCommand,
@@ -84,6 +92,7 @@ export class CoreRuntime {
   private sinceInvariantCheck = 0;
   private readonly listeners = new Set<Listener>();
   private readonly clock: () => number;
+  private readonly expiry: ExpiryScheduler;
   /**
    * Names this writer in commit ids. The store dedupes appends by commit id, so two cores
    * writing the same sequence numbers must never share one: the old primary's append would
@@ -101,6 +110,8 @@ export class CoreRuntime {
     this.clock = options.clock ?? Date.now;
     this.lastSnapshotMs = this.clock();
     this.open = this.newBatch();
+    this.expiry = new ExpiryScheduler(this.clock, () => this.expireDueOrders());
+    this.expiry.arm(nextExpiry(this.state));
   }
 
   get failed(): Error | undefined {
@@ -145,6 +156,12 @@ export class CoreRuntime {
     batch.events.push(applied.events);
     batch.results.push(applied);
     this.pending++;
+    if (
+      command.type === "PlaceOrder" &&
+      command.expiry !== undefined &&
+      applied.outcome.status === "accepted"
+    )
+      this.expiry.arm(command.expiry);
     const promise = new Promise<SubmitResult>((resolve, reject) => {
       batch.resolvers.push(resolve);
       batch.rejecters.push(reject);
@@ -152,6 +169,17 @@ export class CoreRuntime {
     // Let every command submitted in this tick join the batch before it is cut.
     if (batch.commands.length === 1) queueMicrotask(() => this.flush());
     return promise;
+  }
+
+  /** The earliest GTD expiry came due: expire what is due in every book, then wait for the next. */
+  private expireDueOrders(): void {
+    if (this.failure || this.closing) return;
+    const command: CoreCommand = { type: "ExpireOrders", commandId: `expire-${this.state.lastSeq + 1}` };
+    this.submitValid(command).catch((error: unknown) => {
+      // Overloaded: the commands queued meanwhile expire what their books hold; try again soon.
+      if (error instanceof CoreOverloaded) this.expiry.arm(this.clock() + expiryRetryMs);
+    });
+    this.expiry.arm(nextExpiry(this.state));
   }
 
   /** Called with every events record once it is in `core-events` (embedded consumers). */
@@ -311,6 +339,7 @@ export class CoreRuntime {
   private fail(error: unknown): void {
     if (this.failure) return;
     this.failure = error instanceof Error ? error : new Error(String(error));
+    this.expiry.stop();
     this.options.onFailure?.(this.failure);
     // Whatever was applied but not journaled must never be acknowledged.
     for (const batch of [...this.sealed, this.open])
@@ -322,6 +351,7 @@ export class CoreRuntime {
   /** Waits for every accepted command to be journaled and published, then writes a snapshot. */
   async close(options: { snapshot?: boolean } = {}): Promise<void> {
     this.closing = true;
+    this.expiry.stop();
     while (this.inFlight || ((this.sealed.length > 0 || this.open.commands.length > 0) && !this.failure)) {
       this.flush();
       await this.inFlight;

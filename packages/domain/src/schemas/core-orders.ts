@@ -63,6 +63,13 @@ export const massCancelSchema = z.object({
   side: sideSchema.optional(),
 });
 
+/**
+ * Expires every GTD order whose expiry is at or before the command's time, in every book. The
+ * sequencer submits it when the earliest expiry comes due, so an expired order leaves its book
+ * and gives back its hold on time, not only when the next command reaches that book.
+ */
+export const expireOrdersSchema = z.object({ type: z.literal("ExpireOrders"), commandId: commandIdSchema });
+
 export const orderAcceptedSchema = z.object({
   type: z.literal("OrderAccepted"),
   orderId: orderIdSchema,

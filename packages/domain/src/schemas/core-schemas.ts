@@ -25,6 +25,7 @@ import {
 import {
   amendOrderSchema,
   cancelOrderSchema,
+  expireOrdersSchema,
   massCancelSchema,
   orderAcceptedSchema,
   orderAmendedSchema,
@@ -63,6 +64,7 @@ export const coreCommandSchema = z.discriminatedUnion("type", [
   replaceOrderSchema,
   amendOrderSchema,
   massCancelSchema,
+  expireOrdersSchema,
 ]);
 export type CoreCommand = z.infer<typeof coreCommandSchema>;
 export type CoreCommandType = CoreCommand["type"];
