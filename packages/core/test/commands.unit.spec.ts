@@ -219,12 +219,10 @@ describe("ExpireOrders", () => {
     );
     expect(nextExpiry(spec.state)).toBe(t0 + 1_000);
     spec.when({ type: "ExpireOrders" }, t0 + 999).thenEvents([]);
-    spec
-      .when({ type: "ExpireOrders" }, t0 + 1_000)
-      .thenEvents([
-        { type: "OrderExpired", symbol, qty: 2 },
-        { type: "OrderExpired", symbol: later.symbol, qty: 1 },
-      ]);
+    spec.when({ type: "ExpireOrders" }, t0 + 1_000).thenEvents([
+      { type: "OrderExpired", symbol, qty: 2 },
+      { type: "OrderExpired", symbol: later.symbol, qty: 1 },
+    ]);
     expect(queries.openOrders(spec.state, "b").map((o) => o.qty)).toEqual([3, 1]);
     expect(cny(spec.state, "b").held).toBe(3 * 1_002 + 1_001);
     expect(nextExpiry(spec.state)).toBe(t0 + 5_000);
