@@ -50,15 +50,18 @@ interface NodeSpec {
   routes?: number[];
   storeDir: string;
   configFile: string;
+  maxPayloadBytes?: number;
 }
+
+/** As infra/nats: room for the core's largest bus reply in one message. */
+const maxPayloadBytesDefault = 8 * 1024 * 1024;
 
 function configText(spec: NodeSpec): string {
   const lines = [
     `server_name: ${spec.name}`,
     `listen: 127.0.0.1:${spec.port}`,
     `http: 127.0.0.1:${spec.monitorPort}`,
-    // As infra/nats: room for the core's largest command in one message.
-    "max_payload: 8388608",
+    `max_payload: ${spec.maxPayloadBytes ?? maxPayloadBytesDefault}`,
     `jetstream { store_dir: "${spec.storeDir}" }`,
   ];
   if (spec.clusterPort !== undefined) {
@@ -132,8 +135,8 @@ async function startNodes(specs: NodeSpec[], clustered: boolean): Promise<NatsSe
   };
 }
 
-/** One JetStream node on free ports with a temp store. */
-export async function startNatsServer(): Promise<NatsServers> {
+/** One JetStream node on free ports with a temp store (and a smaller max_payload, to test limits). */
+export async function startNatsServer(options: { maxPayloadBytes?: number } = {}): Promise<NatsServers> {
   const dir = mkdtempSync(join(tmpdir(), "ghx-nats-"));
   return startNodes(
     [
@@ -143,6 +146,7 @@ export async function startNatsServer(): Promise<NatsServers> {
         monitorPort: await freePort(),
         storeDir: join(dir, "store"),
         configFile: join(dir, "n1.conf"),
+        ...options,
       },
     ],
     false,

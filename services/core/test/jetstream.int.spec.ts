@@ -5,12 +5,21 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { connectNatsBus } from "@ghx/bus";
 import { stateHash } from "@ghx/core";
+import type { CoreCommand } from "@ghx/domain";
 import { type EventStore, openJetStreamEventStore, WrongExpectedRevision } from "@ghx/eventstore";
 import { type NatsServers, natsAvailable, startNatsServer } from "@ghx/testkit";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { type CoreRuntime, CoreStandby, coreBusClient, startCoreRuntime } from "../src/index.ts";
+import {
+  type CoreRuntime,
+  CoreStandby,
+  coreBusClient,
+  type EventsRecord,
+  eventsStream,
+  startCoreRuntime,
+  verifyJournal,
+} from "../src/index.ts";
 import { startCoreChild } from "./child.ts";
-import { journaledCommandIds, marketSetup, order } from "./fixtures.ts";
+import { journaledCommandIds, marketSetup, order, symbol } from "./fixtures.ts";
 
 describe.skipIf(!natsAvailable())("core over JetStream", () => {
   let nats: NatsServers;
@@ -90,6 +99,38 @@ describe.skipIf(!natsAvailable())("core over JetStream", () => {
     } finally {
       await bus.close();
       await child.stop();
+    }
+  });
+});
+
+describe.skipIf(!natsAvailable())("core over JetStream with the default 1 MiB class of max_payload", () => {
+  it("closes a market whose cancels exceed one message: events in parts, recovery and verify agree", async () => {
+    // 256 KiB plays the part of NATS's 1 MiB default: 3,000 cancels are ~450 KB of events.
+    const nats = await startNatsServer({ maxPayloadBytes: 256 * 1024 });
+    const dataDir = await mkdtemp(join(tmpdir(), "ghx-core-js-parts-"));
+    const store = await openJetStreamEventStore({ servers: nats.servers });
+    try {
+      const core = await startCoreRuntime({ dataDir, store });
+      for (const command of marketSetup()) await core.submit(command);
+      const asks = Array.from({ length: 3_000 }, (_, i) => order(`ask${i}`, "p", "sell", 1_000 + i, 1));
+      await Promise.all(asks.map((command) => core.submit(command)));
+      const close: CoreCommand = { type: "SetTradingState", commandId: "close", symbol, state: "closed" };
+      const closed = await core.submit(close);
+      expect(closed.events.filter((e) => e.type === "OrderCancelled")).toHaveLength(3_000);
+      const hash = stateHash(core.state);
+      await core.close();
+
+      const entries = (await store.readStream(eventsStream)).map((e) => e.data as EventsRecord);
+      expect(entries.filter((e) => e.from !== undefined).length).toBeGreaterThanOrEqual(2);
+      const verified = await verifyJournal(store);
+      expect(verified.eventsRecordsCompared).toBe(verified.journalRecords);
+      const again = await startCoreRuntime({ dataDir, store });
+      expect(stateHash(again.state)).toBe(hash);
+      await again.close();
+    } finally {
+      await store.close();
+      await nats.stop();
+      await rm(dataDir, { recursive: true, force: true });
     }
   });
 });
