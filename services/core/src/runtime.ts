@@ -209,10 +209,20 @@ export class CoreRuntime {
       batch = this.open;
       this.open = this.newBatch();
     }
-    const parts = this.partsThatFit(batch);
-    // The state is exactly "journal up to this batch" only for the open one (nothing after it).
-    const snapshot = wasOpen ? this.snapshotIfDue(batch.commands.length, parts.length) : undefined;
-    this.checkInvariantsIfDue(batch.commands.length);
+    let parts: Part[];
+    let snapshot: (() => Promise<void>) | undefined;
+    try {
+      parts = this.partsThatFit(batch);
+      // The state is exactly "journal up to this batch" only for the open one (nothing after it).
+      snapshot = wasOpen ? this.snapshotIfDue(batch.commands.length, parts.length) : undefined;
+      this.checkInvariantsIfDue(batch.commands.length);
+    } catch (error) {
+      // A broken invariant (or a record that cannot be cut): nothing of this batch is journaled,
+      // so none of it may be acknowledged, and the core stops.
+      for (const reject of batch.rejecters) reject(error as Error);
+      this.fail(error);
+      return;
+    }
     this.inFlight = this.commitParts(parts, snapshot).then(
       () => {
         this.inFlight = undefined;
@@ -255,8 +265,8 @@ export class CoreRuntime {
       return [{ batch, journal, events: [eventsJson] }];
     const parts: Part[] = [];
     let start = 0;
-    let journalBytes = 0;
-    let eventsBytes = 0;
+    let journalBytes = recordEnvelopeBytes;
+    let eventsBytes = recordEnvelopeBytes;
     for (let i = 0; i < batch.commands.length; i++) {
       // + the command's sequencer time and separators
       const commandBytes = Buffer.byteLength(JSON.stringify(encodeCommand(batch.commands[i]!))) + 24;
@@ -264,8 +274,8 @@ export class CoreRuntime {
       if (i > start && (journalBytes + commandBytes > budget || eventsBytes + commandEventsBytes > budget)) {
         parts.push(encodePart(slicedBatch(batch, start, i), budget));
         start = i;
-        journalBytes = 0;
-        eventsBytes = 0;
+        journalBytes = recordEnvelopeBytes;
+        eventsBytes = recordEnvelopeBytes;
       }
       journalBytes += commandBytes;
       eventsBytes += commandEventsBytes;
@@ -364,6 +374,9 @@ export class CoreRuntime {
     }
   }
 }
+
+/** A record's JSON around its commands or events: first, the ts and events keys, brackets. */
+const recordEnvelopeBytes = 64;
 
 /**
  * A batch with its journal record and its events record encoded (once: they are measured, then

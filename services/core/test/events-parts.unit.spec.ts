@@ -3,6 +3,7 @@
 // between parts is finished by recovery, and verify compares the joined record with the replay.
 import type { CoreCommand } from "@ghx/domain";
 import { createMemoryEventStore, type EventStore } from "@ghx/eventstore";
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import {
   BrokenEventsParts,
@@ -12,6 +13,7 @@ import {
   EventsRecordAssembler,
   eventsRecords,
   eventsStream,
+  journalStream,
   recover,
   verifyJournal,
 } from "../src/index.ts";
@@ -138,6 +140,42 @@ describe("events records in parts", () => {
     const verified = await verifyJournal(inner);
     expect(verified.eventsRecordsCompared).toBe(verified.journalRecords);
     await promoted.close({ snapshot: false });
+  });
+
+  it("cuts any burst so that every journal and events entry fits the store's limit (property)", async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.integer({ min: 1_500, max: 8 * 1024 }),
+        fc.array(fc.tuple(fc.integer({ min: 1, max: 64 }), fc.boolean(), fc.integer({ min: 0, max: 40 })), {
+          minLength: 20,
+          maxLength: 150,
+        }),
+        async (limit, burst) => {
+          const store = createMemoryEventStore({ maxAppendBytes: limit });
+          const core = await runtimeOn(store);
+          for (const command of marketSetup()) await core.submit(command);
+          // Crossing orders of varied id lengths, all in one group commit.
+          const results = await Promise.all(
+            burst.map(([idLength, buy, offset], i) => {
+              const id = `${i}-${"x".repeat(idLength)}`.slice(0, 64);
+              return core.submit(order(id, buy ? "b" : "p", buy ? "buy" : "sell", 1_000 + offset, 1));
+            }),
+          );
+          await core.close({ snapshot: false });
+          expect(core.failed).toBeUndefined();
+          for (const stream of [journalStream, eventsStream]) {
+            for (const entry of await store.readStream(stream)) {
+              expect(
+                Buffer.byteLength(JSON.stringify([{ type: entry.type, data: entry.data }])),
+              ).toBeLessThanOrEqual(limit);
+            }
+          }
+          const joined = (await wholeRecords(store)).flatMap((r) => r.events);
+          expect(joined.slice(-burst.length)).toEqual(results.map((r) => r.events));
+        },
+      ),
+      { numRuns: 25 },
+    );
   });
 
   it("refuses parts that do not continue each other", () => {

@@ -80,6 +80,27 @@ describe("journal before ack, group commit", () => {
     await expect(core.submit(order("late", "b", "buy", 500, 1))).rejects.toThrow("disk gone");
   });
 
+  it("a broken invariant found at a group commit acks nothing of that batch and stops the runtime", async () => {
+    const { store, gates, journalAppends } = gatedStore();
+    const failures: Error[] = [];
+    const core = new CoreRuntime(await recover(store, undefined), {
+      store,
+      snapshotEveryCommands: 1e9,
+      snapshotEveryMs: 1e12,
+      invariantCheckEveryCommands: 0,
+      onFailure: (error) => failures.push(error),
+    });
+    const setup = marketSetup().map((c) => core.submit(c));
+    await settled(setup);
+    gates[0]!.open();
+    await Promise.all(setup);
+    // Money out of nowhere: what only a bug could do, and what the checks are there to catch.
+    core.state.accounts.get("b")!.balances.get("CNY")!.available += 1;
+    await expect(core.submit(order("after-the-bug", "b", "buy", 500, 1))).rejects.toThrow(/CNY/);
+    expect(failures).toHaveLength(1);
+    expect(journalAppends).toHaveLength(1);
+  });
+
   it("rejects malformed commands without journaling them", async () => {
     const { store, journalAppends } = gatedStore();
     const core = await runtimeOn(store);
