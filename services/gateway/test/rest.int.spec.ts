@@ -132,6 +132,30 @@ describe.each(exchangeModes)("%s exchange", (mode) => {
       expect(await alice.json("GET", "/v1/orders")).toEqual([]);
     });
 
+    it("expires a GTD order at its time with no other traffic, giving back its hold", async () => {
+      type Balance = { currency: string; available: string; held: string; margin: string };
+      const [before] = await alice.json<Balance[]>("GET", "/v1/balances");
+      const order = {
+        ...limitOrder("gtd-1", "buy", "18.00", 1),
+        timeInForce: "GTD",
+        expireAtMs: Date.now() + 300,
+      };
+      const placed = await alice.json<Ack>("POST", "/v1/orders", order);
+      expect(placed.status).toBe("new");
+      const [holding] = await alice.json<Balance[]>("GET", "/v1/balances");
+      expect(holding?.available).not.toBe(before?.available);
+      let open = await alice.json<{ orderId: string }[]>("GET", "/v1/orders");
+      expect(open.map((o) => o.orderId)).toContain(placed.orderId);
+      for (let i = 0; i < 100 && open.length > 0; i++) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        open = await alice.json<{ orderId: string }[]>("GET", "/v1/orders");
+      }
+      expect(open).toEqual([]);
+      const history = await alice.json<{ orderId: string; status: string }[]>("GET", "/v1/orders/history");
+      expect(history).toContainEqual(expect.objectContaining({ orderId: placed.orderId, status: "expired" }));
+      expect((await alice.json<Balance[]>("GET", "/v1/balances"))[0]).toEqual(before);
+    });
+
     it("turns core rejects into problem+json with a stable code and field", async () => {
       const outOfBand = await alice.request("POST", "/v1/orders", limitOrder("band", "buy", "99.00"));
       expect(outOfBand.statusCode).toBe(422);
