@@ -62,7 +62,7 @@ function orderChecks(
   if (account.openClientIds.has(cmd.clientOrderId)) {
     return reject("DUPLICATE_CLIENT_ID", `${cmd.clientOrderId} is an open order of ${account.id}`);
   }
-  if (account.openOrders.size >= openOrdersPerAccountMax)
+  if (account.openClientIds.size >= openOrdersPerAccountMax)
     return reject("OPEN_ORDERS_LIMIT", "too many open orders");
   if (cmd.qty < spec.minLots) return reject("QUANTITY_BELOW_MIN", `minimum ${spec.minLots} lots`);
   if (cmd.qty > spec.maxLots) return reject("QUANTITY_ABOVE_MAX", `maximum ${spec.maxLots} lots`);
@@ -251,7 +251,8 @@ function cancelAccountOrders(
   ts: number,
 ): CoreEvent[] {
   const productIdxs = new Set<number>();
-  for (const order of account.openOrders.values()) productIdxs.add(order.productIdx);
+  for (const orderId of account.openClientIds.values())
+    productIdxs.add(state.orders.get(orderId)!.productIdx);
   const events: CoreEvent[] = [];
   for (const idx of [...productIdxs].sort((a, b) => a - b)) {
     const product = state.productsByIdx[idx]!;

@@ -27,17 +27,20 @@ export interface ProductView {
 }
 
 export const openOrders = (state: CoreState, accountId: string): OpenOrderView[] =>
-  [...(state.accounts.get(accountId)?.openOrders.values() ?? [])].map((o) => ({
-    orderId: o.orderId,
-    clientOrderId: o.clientOrderId,
-    symbol: state.productsByIdx[o.productIdx]!.spec.symbol,
-    side: o.side,
-    price: o.price,
-    qty: o.qty,
-    remaining: o.remaining,
-    filled: o.filled,
-    tif: o.tif,
-  }));
+  [...(state.accounts.get(accountId)?.openClientIds.values() ?? [])].map((orderId) => {
+    const o = state.orders.get(orderId)!;
+    return {
+      orderId: o.orderId,
+      clientOrderId: o.clientOrderId,
+      symbol: state.productsByIdx[o.productIdx]!.spec.symbol,
+      side: o.side,
+      price: o.price,
+      qty: o.qty,
+      remaining: o.remaining,
+      filled: o.filled,
+      tif: o.tif,
+    };
+  });
 
 export function orderHistory(state: CoreState, accountId: string): OrderRecord[] {
   const account = state.accounts.get(accountId);

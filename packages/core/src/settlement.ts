@@ -53,7 +53,6 @@ export function evolveOrderAccepted(state: CoreState, event: Evt<"OrderAccepted"
     marginPerLot: hold.marginPerLot,
   };
   state.orders.set(order.orderId, order);
-  account.openOrders.set(order.orderId, order);
   account.openClientIds.set(order.clientOrderId, order.orderId);
   takeHold(balanceOf(account, product.spec.currency), order);
   const position = positionOf(account, product.idx);
@@ -83,7 +82,6 @@ export function closeOrder(
   seq: number,
 ) {
   state.orders.delete(order.orderId);
-  account.openOrders.delete(order.orderId);
   account.openClientIds.delete(order.clientOrderId);
   const product = state.productsByIdx[order.productIdx]!;
   account.history.add(

@@ -104,7 +104,6 @@ export function restoreState(snapshot: CoreSnapshot): CoreState {
     const order = { ...o };
     const account = state.accountsByIdx[order.accountIdx]!;
     state.orders.set(order.orderId, order);
-    account.openOrders.set(order.orderId, order);
     account.openClientIds.set(order.clientOrderId, order.orderId);
   }
   // In registration order (the Map's), which rebuilds each account's key list in the same order.

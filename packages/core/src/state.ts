@@ -84,8 +84,10 @@ export interface Account {
   blocked: boolean;
   readonly balances: Map<string, Balance>;
   readonly positions: Map<number, Position>;
-  readonly openOrders: Map<number, Order>;
-  /** clientOrderId → orderId among open orders. */
+  /**
+   * clientOrderId → orderId of every open order, in the order they were accepted: the account's
+   * one index of its open orders (their count, the open-orders query, mass cancels).
+   */
   readonly openClientIds: Map<string, number>;
   /** Active API key ids in registration order (the index behind listing an account's keys). */
   readonly apiKeyIds: string[];
@@ -242,7 +244,6 @@ export function newAccount(
     blocked: false,
     balances: new Map(),
     positions: new Map(),
-    openOrders: new Map(),
     openClientIds: new Map(),
     apiKeyIds: [],
     capacity: [],

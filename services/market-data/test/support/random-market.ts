@@ -77,7 +77,7 @@ export class RandomMarket {
     const side = random() < 0.5 ? "buy" : "sell";
     const price = 10_000 + Math.floor(random() * 41) - 20 + (side === "buy" ? -5 : 5);
     const qty = 1 + Math.floor(random() * 20);
-    const open = [...(this.state.accounts.get(account)?.openOrders.keys() ?? [])];
+    const open = [...(this.state.accounts.get(account)?.openClientIds.values() ?? [])];
     const orderId = open.length > 0 ? open[Math.floor(random() * open.length)] : undefined;
     const r = random();
     const order = { accountId: account, clientOrderId: `o${this.counter}`, symbol, side } as const;
