@@ -84,7 +84,7 @@ export class CoreDriver {
     const accountId = accounts[i % accounts.length] as string;
     const side = this.next() < 0.5 ? "buy" : "sell";
     const price = 2_000 + Math.floor(this.next() * 60) - 30 + (side === "buy" ? -8 : 8);
-    const open = [...(this.state.accounts.get(accountId)?.openOrders.keys() ?? [])];
+    const open = [...(this.state.accounts.get(accountId)?.openClientIds.values() ?? [])];
     if (open.length > 0 && this.next() < 0.25) {
       this.run({ type: "CancelOrder", accountId, orderId: open[Math.floor(this.next() * open.length)] });
       return;

@@ -69,7 +69,7 @@ describe("the runtime expires GTD orders on time", () => {
     expect(record.events.flat()).toMatchObject([
       { type: "OrderExpired", orderId: placed.outcome.seq, qty: 2 },
     ]);
-    expect(core.state.accounts.get("b")!.openOrders.size).toBe(1);
+    expect(core.state.accounts.get("b")!.openClientIds.size).toBe(1);
     const hash = stateHash(core.state);
     await core.close({ snapshot: false });
     expect((await journaledCommandIds(store)).at(-1)).toMatch(/^expire-/);
