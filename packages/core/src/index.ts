@@ -15,7 +15,7 @@ export type { FillRecord, OrderRecord } from "./history.ts";
 export { checkInvariants, InvariantViolation } from "./invariants.ts";
 export * as limits from "./limits.ts";
 export { feeMinor, notionalMinor } from "./money.ts";
-export { nextExpiry } from "./orders.ts";
+export { nextLiveExpiry } from "./orders.ts";
 export type { AccountView, ApiKeyView, OpenOrderView, ProductView } from "./queries.ts";
 export * as queries from "./queries.ts";
 export { type CoreSnapshot, encodeSnapshot, restoreState, snapshotState, stateHash } from "./snapshot.ts";

@@ -299,11 +299,15 @@ export function decideExpireOrders(state: CoreState, ts: number): Decision {
   return accept(events);
 }
 
-/** The earliest GTD expiry pending in any book (possibly of an order already gone): when the sequencer should expire. */
-export function nextExpiry(state: CoreState): number | undefined {
+/**
+ * The earliest expiry of a GTD order still open in any book: when the sequencer should submit
+ * ExpireOrders. Drops heap entries of orders already gone (see the engine's nextLiveExpiry: no
+ * command or snapshot can tell), so a cancelled GTD order wakes nobody.
+ */
+export function nextLiveExpiry(state: CoreState): number | undefined {
   let earliest: number | undefined;
   for (const product of state.productsByIdx) {
-    const due = product.book.nextExpiry();
+    const due = product.book.nextLiveExpiry();
     if (due !== undefined && (earliest === undefined || due < earliest)) earliest = due;
   }
   return earliest;

@@ -1,7 +1,7 @@
 // Given/When/Then for every command: the events it emits and what they do to balances,
 // positions and books.
 import { describe, expect, it } from "vitest";
-import { nextExpiry, queries } from "../src/index.ts";
+import { nextLiveExpiry, queries } from "../src/index.ts";
 import {
   account,
   capacity,
@@ -217,7 +217,7 @@ describe("ExpireOrders", () => {
       limit("b", "buy", 1_000, 3, { tif: "GTD", expiry: t0 + 5_000 }),
       limit("b", "buy", 999, 1),
     );
-    expect(nextExpiry(spec.state)).toBe(t0 + 1_000);
+    expect(nextLiveExpiry(spec.state)).toBe(t0 + 1_000);
     spec.when({ type: "ExpireOrders" }, t0 + 999).thenEvents([]);
     spec.when({ type: "ExpireOrders" }, t0 + 1_000).thenEvents([
       { type: "OrderExpired", symbol, qty: 2 },
@@ -225,9 +225,9 @@ describe("ExpireOrders", () => {
     ]);
     expect(queries.openOrders(spec.state, "b").map((o) => o.qty)).toEqual([3, 1]);
     expect(cny(spec.state, "b").held).toBe(3 * 1_002 + 1_001);
-    expect(nextExpiry(spec.state)).toBe(t0 + 5_000);
+    expect(nextLiveExpiry(spec.state)).toBe(t0 + 5_000);
     spec.when({ type: "ExpireOrders" }, t0 + 9_000).thenEvents([{ type: "OrderExpired", qty: 3 }]);
-    expect(nextExpiry(spec.state)).toBeUndefined();
+    expect(nextLiveExpiry(spec.state)).toBeUndefined();
   });
 });
 

@@ -293,6 +293,18 @@ export class OrderBook implements Limits {
     return expiry === Number.POSITIVE_INFINITY ? undefined : expiry;
   }
 
+  /**
+   * Earliest expiry of a GTD order still in the book, or undefined. Drops the entries of orders
+   * already gone from the top of the expiry heap on the way: expiry would skip them anyway, the
+   * heap is ordered canonically by (expiry, order id), and it is not part of the book's snapshot,
+   * so this changes nothing any command or snapshot can see.
+   */
+  nextLiveExpiry(): number | undefined {
+    const heap = this.expiries;
+    while (heap.size > 0 && this.pool.generation[heap.peekSlot()] !== heap.peekGeneration()) heap.pop();
+    return this.nextExpiry();
+  }
+
   // ---- snapshot -------------------------------------------------------------------------------
 
   snapshot(): BookSnapshot {

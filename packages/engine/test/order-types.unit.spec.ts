@@ -186,6 +186,23 @@ describe("time in force", () => {
     expect(spec.book.nextExpiry()).toBe(40);
   });
 
+  it("nextLiveExpiry skips orders that left early, without changing the book or what expires", () => {
+    const spec = given(
+      buy(1, 100, 1, { tif: "GTD", expiry: 20 }),
+      buy(2, 100, 1, { tif: "GTD", expiry: 30 }),
+      buy(3, 100, 1, { tif: "GTD", expiry: 30 }),
+      { type: "cancel", orderId: 1, time: 2 },
+      { type: "cancel", orderId: 3, time: 3 },
+    );
+    const hash = spec.book.hash();
+    expect(spec.book.nextExpiry()).toBe(20);
+    expect(spec.book.nextLiveExpiry()).toBe(30);
+    expect(spec.book.nextExpiry()).toBe(30);
+    expect(spec.book.hash()).toBe(hash);
+    expect(only(spec.when({ type: "expire", time: 30 }), "expired").map((e) => e.orderId)).toEqual([2]);
+    expect(spec.book.nextLiveExpiry()).toBeUndefined();
+  });
+
   it("a GTD order that left early does not expire again, even if its id is reused", () => {
     const spec = given(buy(1, 100, 1, { tif: "GTD", expiry: 20 }), { type: "cancel", orderId: 1, time: 2 });
     spec.when(buy(1, 100, 1, { time: 3 }));

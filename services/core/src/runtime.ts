@@ -11,7 +11,7 @@ import {
   type CoreState,
   checkInvariants,
   encodeSnapshot,
-  nextExpiry,
+  nextLiveExpiry,
   type Outcome,
 } from "@ghx/core";
 import { type CoreCommand, type CoreEvent, coreCommandSchema } from "@ghx/domain";
@@ -111,7 +111,7 @@ export class CoreRuntime {
     this.lastSnapshotMs = this.clock();
     this.open = this.newBatch();
     this.expiry = new ExpiryScheduler(this.clock, () => this.expireDueOrders());
-    this.expiry.arm(nextExpiry(this.state));
+    this.expiry.arm(nextLiveExpiry(this.state));
   }
 
   get failed(): Error | undefined {
@@ -174,12 +174,16 @@ export class CoreRuntime {
   /** The earliest GTD expiry came due: expire what is due in every book, then wait for the next. */
   private expireDueOrders(): void {
     if (this.failure || this.closing) return;
-    const command: CoreCommand = { type: "ExpireOrders", commandId: `expire-${this.state.lastSeq + 1}` };
-    this.submitValid(command).catch((error: unknown) => {
-      // Overloaded: the commands queued meanwhile expire what their books hold; try again soon.
-      if (error instanceof CoreOverloaded) this.expiry.arm(this.clock() + expiryRetryMs);
-    });
-    this.expiry.arm(nextExpiry(this.state));
+    // The order that armed the wake-up may be gone (cancelled, filled): then there is nothing to do.
+    const due = nextLiveExpiry(this.state);
+    if (due !== undefined && due <= Math.max(this.state.lastTs, this.clock())) {
+      const command: CoreCommand = { type: "ExpireOrders", commandId: `expire-${this.state.lastSeq + 1}` };
+      this.submitValid(command).catch((error: unknown) => {
+        // Overloaded: the commands queued meanwhile expire what their books hold; try again soon.
+        if (error instanceof CoreOverloaded) this.expiry.arm(this.clock() + expiryRetryMs);
+      });
+    }
+    this.expiry.arm(nextLiveExpiry(this.state));
   }
 
   /** Called with every events record once it is in `core-events` (embedded consumers). */

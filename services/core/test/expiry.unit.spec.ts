@@ -92,4 +92,21 @@ describe("the runtime expires GTD orders on time", () => {
     ]);
     await second.close({ snapshot: false });
   });
+
+  it("journals nothing for a GTD order that left before its expiry", async () => {
+    const store = createMemoryEventStore();
+    const core = await runtimeOn(store);
+    for (const command of marketSetup()) await core.submit(command);
+    await core.submit(gtd("cancelled-early", Date.now() + 30));
+    const cancel: CoreCommand = {
+      type: "CancelOrder",
+      commandId: "cancel",
+      accountId: "b",
+      clientOrderId: "cancelled-early",
+    };
+    expect((await core.submit(cancel)).outcome.status).toBe("accepted");
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    await core.close({ snapshot: false });
+    expect((await journaledCommandIds(store)).at(-1)).toBe("cancel");
+  });
 });
