@@ -196,11 +196,6 @@ export class BrokenEventsParts extends Error {
 export class EventsRecordAssembler {
   private pending: { first: number; ts: number[]; events: CoreEvent[] } | undefined;
 
-  /** True between a record's first and last part (a position there is no place to resume from). */
-  get inPart(): boolean {
-    return this.pending !== undefined;
-  }
-
   /** The whole record once `entry` completes one, else undefined (a part is held). */
   push(entry: EventsRecord): EventsRecord | undefined {
     if (entry.from === undefined) {
