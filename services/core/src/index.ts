@@ -27,7 +27,7 @@ export {
   decodeCommand,
   type EventsRecord,
   EventsRecordAssembler,
-  eventsEntries,
+  encodeEventsRecord,
   eventsRecordType,
   type JournalCommand,
   type JournalRecord,

@@ -6,6 +6,7 @@
 
 import type { Sequenced } from "@ghx/core";
 import type { CoreCommand, CoreEvent } from "@ghx/domain";
+import { EncodedJson } from "@ghx/eventstore";
 
 type Cmd<T extends CoreCommand["type"]> = Extract<CoreCommand, { type: T }>;
 type Place = Cmd<"PlaceOrder">;
@@ -150,41 +151,52 @@ export interface EventsRecord {
   readonly last?: boolean;
 }
 
-/** Bytes of an events part around its events' JSON: first, ts, from, last, brackets. */
-const partOverheadBytes = 128;
+/**
+ * Bytes of a record's JSON around its commands or events (first, the keys, ts, from, last,
+ * brackets): what the runtime counts per record when it cuts a batch, and per part here.
+ */
+export const recordEnvelopeBytes = 128;
 
 /**
- * The events record as the entries to append: itself when its JSON fits `budget` bytes, else
- * (one command only: a batch is cut between commands first) parts of at most `budget` bytes,
- * beginning at event `from` (a recovery that finds the first parts written resumes there).
+ * The events record encoded as the entries to append: the whole record when its JSON fits
+ * `budget` bytes; else, for a single command, parts of at most `budget` bytes beginning at event
+ * `from` (recovery resumes a record a crash cut short there); undefined for several commands that
+ * do not fit (the runtime cuts a batch between commands first).
  */
-export function eventsEntries(record: EventsRecord, budget: number, from = 0): EventsRecord[] {
-  if (from === 0 && Buffer.byteLength(JSON.stringify(record)) <= budget) return [record];
-  if (record.events.length !== 1) {
-    throw new Error(
-      `events record at seq ${record.first}: only a single command's events are cut into parts`,
-    );
+export function encodeEventsRecord(
+  record: EventsRecord,
+  budget: number,
+  from = 0,
+): EncodedJson[] | undefined {
+  if (from === 0) {
+    const whole = new EncodedJson(JSON.stringify(record));
+    if (whole.bytes <= budget) return [whole];
   }
+  if (record.events.length !== 1) return undefined;
   const events = record.events[0]!;
-  const parts: EventsRecord[] = [];
+  const part = (start: number, end: number, last: boolean) =>
+    new EncodedJson(
+      JSON.stringify({
+        first: record.first,
+        ts: record.ts,
+        events: [events.slice(start, end)],
+        from: start,
+        last,
+      } satisfies EventsRecord),
+    );
+  const parts: EncodedJson[] = [];
   let start = from;
-  let bytes = partOverheadBytes;
+  let bytes = recordEnvelopeBytes;
   for (let i = from; i < events.length; i++) {
     const eventBytes = Buffer.byteLength(JSON.stringify(events[i])) + 1;
     if (i > start && bytes + eventBytes > budget) {
-      parts.push({
-        first: record.first,
-        ts: record.ts,
-        events: [events.slice(start, i)],
-        from: start,
-        last: false,
-      });
+      parts.push(part(start, i, false));
       start = i;
-      bytes = partOverheadBytes;
+      bytes = recordEnvelopeBytes;
     }
     bytes += eventBytes;
   }
-  parts.push({ first: record.first, ts: record.ts, events: [events.slice(start)], from: start, last: true });
+  parts.push(part(start, events.length, true));
   return parts;
 }
 

@@ -8,7 +8,7 @@ import { eventsStream, journalStream, recordOverheadBytes, replayPageRecordsMax 
 import {
   type EventsRecord,
   EventsRecordAssembler,
-  eventsEntries,
+  encodeEventsRecord,
   eventsRecordType,
   type JournalRecord,
   sequencedCommands,
@@ -146,8 +146,12 @@ export async function appendMissingEvents(
     );
   }
   const from = head.partial?.seq === record.first ? head.partial.from : 0;
+  const entries = encodeEventsRecord(record, appendBudget(store), from);
+  if (!entries) {
+    throw new Error(`events record at seq ${record.first} no longer fits one append of this store`);
+  }
   let revision = head.revision;
-  for (const entry of eventsEntries(record, appendBudget(store), from)) {
+  for (const entry of entries) {
     await store.append(eventsStream, [{ type: eventsRecordType, data: entry }], {
       expectedRevision: revision < 0 ? "no_stream" : BigInt(revision),
       commitId: `core-events-catch-up-${randomUUID()}-${record.first}`,

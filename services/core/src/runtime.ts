@@ -27,10 +27,11 @@ import {
 import {
   type EventsRecord,
   encodeCommand,
-  eventsEntries,
+  encodeEventsRecord,
   eventsRecordType,
   journalRecord,
   journalRecordType,
+  recordEnvelopeBytes,
 } from "./records.ts";
 import { appendBudget, type Recovered } from "./replay.ts";
 import type { SnapshotDirectory } from "./snapshots.ts";
@@ -142,7 +143,7 @@ export class CoreRuntime {
       this.open = this.newBatch();
     }
     const seq = this.state.lastSeq + 1;
-    const ts = Math.max(this.state.lastTs, this.clock());
+    const ts = this.now();
     let applied: Applied;
     try {
       applied = applyCommand(this.state, { seq, ts, command });
@@ -176,14 +177,21 @@ export class CoreRuntime {
     if (this.failure || this.closing) return;
     // The order that armed the wake-up may be gone (cancelled, filled): then there is nothing to do.
     const due = nextLiveExpiry(this.state);
-    if (due !== undefined && due <= Math.max(this.state.lastTs, this.clock())) {
-      const command: CoreCommand = { type: "ExpireOrders", commandId: `expire-${this.state.lastSeq + 1}` };
-      this.submitValid(command).catch((error: unknown) => {
-        // Overloaded: the commands queued meanwhile expire what their books hold; try again soon.
-        if (error instanceof CoreOverloaded) this.expiry.arm(this.clock() + expiryRetryMs);
-      });
+    if (due === undefined || due > this.now()) {
+      this.expiry.arm(due);
+      return;
     }
+    const command: CoreCommand = { type: "ExpireOrders", commandId: `expire-${this.state.lastSeq + 1}` };
+    this.submitValid(command).catch((error: unknown) => {
+      // Overloaded: the commands queued meanwhile expire what their books hold; try again soon.
+      if (error instanceof CoreOverloaded) this.expiry.arm(this.clock() + expiryRetryMs);
+    });
     this.expiry.arm(nextLiveExpiry(this.state));
+  }
+
+  /** The sequencer's time: the wall clock, never behind the last command's. */
+  private now(): number {
+    return Math.max(this.state.lastTs, this.clock());
   }
 
   /** Called with every events record once it is in `core-events` (embedded consumers). */
@@ -258,15 +266,12 @@ export class CoreRuntime {
    * each fit one append of the store (JetStream takes the server's max_payload, 1 MiB by default).
    * Journal record k and events record k still cover the same commands. A command whose events
    * alone exceed the limit (a market closing with tens of thousands of open orders) is a part of
-   * its own, and its events record is appended as consecutive parts (records.ts eventsEntries).
+   * its own, and its events record is appended as consecutive parts (encodeEventsRecord).
    */
   private partsThatFit(batch: Batch): Part[] {
     const budget = appendBudget(this.options.store);
-    const { first, ts, events } = batch;
-    const journal = encodeJournal(batch);
-    const eventsJson = new EncodedJson(JSON.stringify({ first, ts, events } satisfies EventsRecord));
-    if (journal.bytes <= budget && eventsJson.bytes <= budget)
-      return [{ batch, journal, events: [eventsJson] }];
+    const whole = encodePart(batch, budget);
+    if (whole) return [whole];
     const parts: Part[] = [];
     let start = 0;
     let journalBytes = recordEnvelopeBytes;
@@ -276,7 +281,7 @@ export class CoreRuntime {
       const commandBytes = Buffer.byteLength(JSON.stringify(encodeCommand(batch.commands[i]!))) + 24;
       const commandEventsBytes = Buffer.byteLength(JSON.stringify(batch.events[i])) + 24;
       if (i > start && (journalBytes + commandBytes > budget || eventsBytes + commandEventsBytes > budget)) {
-        parts.push(encodePart(slicedBatch(batch, start, i), budget));
+        parts.push(encodeCut(slicedBatch(batch, start, i), budget));
         start = i;
         journalBytes = recordEnvelopeBytes;
         eventsBytes = recordEnvelopeBytes;
@@ -284,7 +289,7 @@ export class CoreRuntime {
       journalBytes += commandBytes;
       eventsBytes += commandEventsBytes;
     }
-    parts.push(encodePart(slicedBatch(batch, start, batch.commands.length), budget));
+    parts.push(encodeCut(slicedBatch(batch, start, batch.commands.length), budget));
     return parts;
   }
 
@@ -379,9 +384,6 @@ export class CoreRuntime {
   }
 }
 
-/** A record's JSON around its commands or events: first, the ts and events keys, brackets. */
-const recordEnvelopeBytes = 64;
-
 /**
  * A batch with its journal record and its events record encoded (once: they are measured, then
  * appended). The events record is one entry, or the parts of a single command's events that do
@@ -396,14 +398,20 @@ interface Part {
 const encodeJournal = ({ first, ts, commands }: Batch) =>
   new EncodedJson(JSON.stringify(journalRecord(first, ts, commands)));
 
-function encodePart(batch: Batch, budget: number): Part {
+/** The batch as one part, or undefined when its records do not fit one append each. */
+function encodePart(batch: Batch, budget: number): Part | undefined {
+  const journal = encodeJournal(batch);
+  if (journal.bytes > budget) return undefined;
   const { first, ts, events } = batch;
-  const entries = eventsEntries({ first, ts, events }, budget);
-  return {
-    batch,
-    journal: encodeJournal(batch),
-    events: entries.map((e) => new EncodedJson(JSON.stringify(e))),
-  };
+  const entries = encodeEventsRecord({ first, ts, events }, budget);
+  return entries && { batch, journal, events: entries };
+}
+
+/** A cut of a batch, sized by partsThatFit's estimate, as its part. */
+function encodeCut(batch: Batch, budget: number): Part {
+  const part = encodePart(batch, budget);
+  if (!part) throw new Error(`commands from seq ${batch.first} do not fit one append as cut`);
+  return part;
 }
 
 /** Commands [start, end) of a batch, as a batch of their own. */

@@ -1,7 +1,7 @@
 // The follower of `core-events`: whole records and the parts of a record cut because one
 // command's events did not fit one append reach the projections as one CommandEvents per
 // command, and a checkpoint position is only ever a record's end.
-import { type EventsRecord, eventsEntries, eventsRecordType, eventsStream } from "@ghx/core-service";
+import { type EventsRecord, encodeEventsRecord, eventsRecordType, eventsStream } from "@ghx/core-service";
 import type { CoreEvent } from "@ghx/domain";
 import { createMemoryEventStore, type EventStore } from "@ghx/eventstore";
 import { describe, expect, it } from "vitest";
@@ -50,7 +50,7 @@ describe("followCoreEvents", () => {
       ts: [7],
       events: [Array.from({ length: 300 }, (_, i) => cancelled(i + 1))],
     };
-    const parts = eventsEntries(closing, 8 * 1024);
+    const parts = encodeEventsRecord(closing, 8 * 1024)!;
     expect(parts.length).toBeGreaterThan(2);
     const after: EventsRecord = { first: 4, ts: [8], events: [[cancelled(200)]] };
     await append(store, [before, ...parts, after]);
