@@ -13,8 +13,11 @@ export const snapshotEveryCommandsDefault = 500_000;
 export const snapshotEveryMsDefault = 60_000;
 /** Snapshot files kept on disk (older ones are deleted). */
 export const snapshotsKeptMax = 3;
-/** Journal records read per page during recovery and verification. */
+/** Journal records read per page during recovery and verification: at most, and the first page. */
 export const replayPageRecordsMax = 64;
+export const replayFirstPageRecords = 4;
+/** Commands a page aims at (pages are sized by the records of the page before). */
+export const replayPageCommands = 32_768;
 
 export const journalStream = "core-journal";
 export const eventsStream = "core-events";

@@ -5,7 +5,7 @@
 import type { CoreState } from "@ghx/core";
 import type { EventStore } from "@ghx/eventstore";
 import type { EventsRecord } from "./records.ts";
-import { appendMissingEvents, eventsHead, loadSnapshot, replayAfter } from "./replay.ts";
+import { appendMissingEvents, eventsHead, journalRecords, loadSnapshot, replayRecord } from "./replay.ts";
 import { CoreRuntime, type RuntimeOptions } from "./runtime.ts";
 import type { SnapshotDirectory } from "./snapshots.ts";
 
@@ -46,15 +46,11 @@ export class CoreStandby {
   }
 
   private async catchUp(): Promise<void> {
-    this.journalRevision = await replayAfter(
-      this.store,
-      this.state,
-      this.journalRevision,
-      (_revision, events) => {
-        this.tail.push(events);
-        if (this.tail.length > tailRecordsMax) this.tail.shift();
-      },
-    );
+    for await (const { revision, record } of journalRecords(this.store, this.journalRevision)) {
+      this.tail.push(replayRecord(this.state, record));
+      if (this.tail.length > tailRecordsMax) this.tail.shift();
+      this.journalRevision = revision;
+    }
   }
 
   private async follow(): Promise<void> {
