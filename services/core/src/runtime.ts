@@ -10,7 +10,6 @@ import {
   applyCommand,
   type CoreState,
   checkInvariants,
-  encodeSnapshot,
   nextLiveExpiry,
   type Outcome,
 } from "@ghx/core";
@@ -35,6 +34,7 @@ import {
 } from "./records.ts";
 import { appendBudget, type Recovered } from "./replay.ts";
 import type { SnapshotDirectory } from "./snapshots.ts";
+import { Snapshotter } from "./snapshotter.ts";
 
 export interface SubmitResult {
   readonly outcome: Outcome;
@@ -45,6 +45,7 @@ export interface SubmitResult {
 
 export interface RuntimeOptions {
   readonly store: EventStore;
+  /** Where the snapshot worker writes (no snapshots without it); see snapshotter.ts. */
   readonly snapshots?: SnapshotDirectory;
   readonly snapshotEveryCommands: number;
   readonly snapshotEveryMs: number;
@@ -88,12 +89,12 @@ export class CoreRuntime {
   private eventsChain: Promise<void> = Promise.resolve();
   private failure: Error | undefined;
   private closing = false;
-  private sinceSnapshot = 0;
-  private lastSnapshotMs: number;
   private sinceInvariantCheck = 0;
   private readonly listeners = new Set<Listener>();
   private readonly clock: () => number;
   private readonly expiry: ExpiryScheduler;
+  /** The replica that writes snapshots, off this thread. */
+  readonly snapshotter: Snapshotter | undefined;
   /**
    * Names this writer in commit ids. The store dedupes appends by commit id, so two cores
    * writing the same sequence numbers must never share one: the old primary's append would
@@ -109,10 +110,22 @@ export class CoreRuntime {
     this.journalRevision = recovered.journalRevision;
     this.eventsRevision = recovered.eventsRevision;
     this.clock = options.clock ?? Date.now;
-    this.lastSnapshotMs = this.clock();
     this.open = this.newBatch();
     this.expiry = new ExpiryScheduler(this.clock, () => this.expireDueOrders());
     this.expiry.arm(nextLiveExpiry(this.state));
+    const { snapshots } = options;
+    this.snapshotter =
+      snapshots &&
+      new Snapshotter(
+        this.state,
+        this.journalRevision,
+        {
+          directory: snapshots.directory,
+          everyCommands: options.snapshotEveryCommands,
+          everyMs: options.snapshotEveryMs,
+        },
+        (error) => this.fail(error),
+      );
   }
 
   get failed(): Error | undefined {
@@ -215,18 +228,14 @@ export class CoreRuntime {
   private flush(): void {
     if (this.inFlight || this.failure) return;
     let batch = this.sealed.shift();
-    const wasOpen = !batch;
     if (!batch) {
       if (this.open.commands.length === 0) return;
       batch = this.open;
       this.open = this.newBatch();
     }
     let parts: Part[];
-    let snapshot: (() => Promise<void>) | undefined;
     try {
       parts = this.partsThatFit(batch);
-      // The state is exactly "journal up to this batch" only for the open one (nothing after it).
-      snapshot = wasOpen ? this.snapshotIfDue(batch.commands.length, parts.length) : undefined;
       this.checkInvariantsIfDue(batch.commands.length);
     } catch (error) {
       // A broken invariant (or a record that cannot be cut): nothing of this batch is journaled,
@@ -235,7 +244,7 @@ export class CoreRuntime {
       this.fail(error);
       return;
     }
-    this.inFlight = this.commitParts(parts, snapshot).then(
+    this.inFlight = this.commitParts(parts).then(
       () => {
         this.inFlight = undefined;
         this.flush();
@@ -247,11 +256,11 @@ export class CoreRuntime {
     );
   }
 
-  /** One group commit per part, in order; the snapshot (taken at the batch's end) goes with the last. */
-  private async commitParts(parts: Part[], snapshot: (() => Promise<void>) | undefined): Promise<void> {
+  /** One group commit per part, in order. */
+  private async commitParts(parts: Part[]): Promise<void> {
     for (let i = 0; i < parts.length; i++) {
       try {
-        await this.commit(parts[i]!, i === parts.length - 1 ? snapshot : undefined);
+        await this.commit(parts[i]!);
       } catch (error) {
         // The parts not written yet are nowhere else to be rejected from.
         for (const rest of parts.slice(i + 1))
@@ -293,7 +302,7 @@ export class CoreRuntime {
     return parts;
   }
 
-  private async commit(part: Part, snapshot: (() => Promise<void>) | undefined): Promise<void> {
+  private async commit(part: Part): Promise<void> {
     const { batch } = part;
     try {
       await this.options.store.append(journalStream, [{ type: journalRecordType, data: part.journal }], {
@@ -304,14 +313,14 @@ export class CoreRuntime {
       for (const reject of batch.rejecters) reject(error as Error);
       throw error;
     }
-    this.journalRevision++;
+    const revision = ++this.journalRevision;
     this.pending -= batch.commands.length;
     for (let i = 0; i < batch.resolvers.length; i++) batch.resolvers[i]!(batch.results[i]!);
-    this.eventsChain = this.eventsChain.then(() => this.publish(part, snapshot));
+    this.eventsChain = this.eventsChain.then(() => this.publish(part, revision));
     this.eventsChain.catch((error: unknown) => this.fail(error));
   }
 
-  private async publish(part: Part, snapshot: (() => Promise<void>) | undefined): Promise<void> {
+  private async publish(part: Part, journalRevision: number): Promise<void> {
     const { first, ts, events } = part.batch;
     for (let i = 0; i < part.events.length; i++) {
       await this.options.store.append(eventsStream, [{ type: eventsRecordType, data: part.events[i]! }], {
@@ -324,8 +333,8 @@ export class CoreRuntime {
       const record: EventsRecord = { first, ts, events };
       for (const listener of this.listeners) listener(record);
     }
-    // Written only once its batch's events are in: recovery relies on events ≥ snapshot.
-    if (snapshot) await snapshot();
+    // Only once its events are in: recovery relies on the events reaching every snapshot.
+    this.snapshotter?.committed(journalRevision, part.journal.json);
   }
 
   private checkInvariantsIfDue(commands: number): void {
@@ -335,30 +344,11 @@ export class CoreRuntime {
     checkInvariants(this.state);
   }
 
-  private snapshotIfDue(commands: number, records: number): (() => Promise<void>) | undefined {
-    this.sinceSnapshot += commands;
-    const now = this.clock();
-    const due =
-      this.sinceSnapshot >= this.options.snapshotEveryCommands ||
-      now - this.lastSnapshotMs >= this.options.snapshotEveryMs;
-    if (!due || !this.options.snapshots) return undefined;
-    // Captured at the cut of a batch that is about to become the next `records` journal records.
-    return this.captureSnapshot(now, this.journalRevision + records);
-  }
-
-  private captureSnapshot(now: number, journalRevision: number): () => Promise<void> {
-    this.sinceSnapshot = 0;
-    this.lastSnapshotMs = now;
-    const { json, hash } = encodeSnapshot(this.state);
-    const header = { journalRevision, seq: this.state.lastSeq, hash };
-    const snapshots = this.options.snapshots!;
-    return () => snapshots.write(header, json);
-  }
-
   private fail(error: unknown): void {
     if (this.failure) return;
     this.failure = error instanceof Error ? error : new Error(String(error));
     this.expiry.stop();
+    this.snapshotter?.stop();
     this.options.onFailure?.(this.failure);
     // Whatever was applied but not journaled must never be acknowledged.
     for (const batch of [...this.sealed, this.open])
@@ -367,7 +357,7 @@ export class CoreRuntime {
     this.open = this.newBatch();
   }
 
-  /** Waits for every accepted command to be journaled and published, then writes a snapshot. */
+  /** Waits for every accepted command to be journaled and published, then for a last snapshot. */
   async close(options: { snapshot?: boolean } = {}): Promise<void> {
     this.closing = true;
     this.expiry.stop();
@@ -377,10 +367,7 @@ export class CoreRuntime {
     }
     await this.eventsChain;
     if (this.failure) throw this.failure;
-    if (options.snapshot !== false && this.options.snapshots && this.sinceSnapshot > 0) {
-      // Everything is journaled by now: the state is exactly the journal up to journalRevision.
-      await this.captureSnapshot(this.clock(), this.journalRevision)();
-    }
+    await this.snapshotter?.close(options.snapshot !== false);
   }
 }
 

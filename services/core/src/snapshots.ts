@@ -20,7 +20,7 @@ const fileName = (seq: number) => `core-${String(seq).padStart(16, "0")}.json`;
 const pattern = /^core-\d{16}\.json$/;
 
 export class SnapshotDirectory {
-  constructor(private readonly directory: string) {}
+  constructor(readonly directory: string) {}
 
   private async names(): Promise<string[]> {
     await mkdir(this.directory, { recursive: true });

@@ -1,0 +1,91 @@
+// The snapshot worker's thread (see snapshotter.ts): a replica of the core, fed the journal records
+// the core has stored, that writes a snapshot at the first record boundary after one is due.
+import { setPriority } from "node:os";
+import { parentPort } from "node:worker_threads";
+import { type CoreSnapshot, type CoreState, encodeSnapshot, restoreState } from "@ghx/core";
+import type { JournalRecord } from "./records.ts";
+import { applyRecord } from "./replay.ts";
+import { SnapshotDirectory } from "./snapshots.ts";
+import type { SnapshotSchedule, SnapshotterMessage, SnapshotWorkerMessage } from "./snapshotter.ts";
+
+const port = parentPort!;
+const replicaNice = 19;
+const progressEveryMs = 250;
+// Background work: where cores are few, the core's own thread (and its GC helpers) go first. On
+// Linux this renices this thread only; the replica catches up when the core is less busy.
+try {
+  setPriority(replicaNice);
+} catch {
+  // Not permitted here (or not this platform): run at the process's priority.
+}
+const send = (message: SnapshotWorkerMessage) => port.postMessage(message);
+
+let state: CoreState;
+let journalRevision: number;
+let schedule: SnapshotSchedule;
+let snapshots: SnapshotDirectory;
+let sinceSnapshot = 0;
+let lastSnapshotMs = Date.now();
+let lastProgressMs = 0;
+/** Writes in order; each snapshot's JSON is taken before the next record is applied. A failed write is reported at once. */
+let writing: Promise<void> = Promise.resolve();
+
+function snapshot(): void {
+  sinceSnapshot = 0;
+  lastSnapshotMs = Date.now();
+  const { json, hash } = encodeSnapshot(state);
+  const header = { journalRevision, seq: state.lastSeq, hash };
+  writing = writing
+    .then(() => snapshots.write(header, json))
+    .then(
+      () => send({ kind: "written", seq: header.seq, journalRevision: header.journalRevision }),
+      // The core hears of it and stops this worker.
+      (error: unknown) => send({ kind: "failed", message: String(error) }),
+    );
+}
+
+function handle(message: SnapshotterMessage): void {
+  switch (message.kind) {
+    case "start":
+      state = restoreState(JSON.parse(message.state) as CoreSnapshot);
+      journalRevision = message.journalRevision;
+      schedule = message.schedule;
+      snapshots = new SnapshotDirectory(schedule.directory);
+      return;
+    case "record": {
+      if (message.revision !== journalRevision + 1) {
+        throw new Error(`journal record ${message.revision} after ${journalRevision}`);
+      }
+      const record = JSON.parse(message.journal) as JournalRecord;
+      applyRecord(state, record);
+      journalRevision = message.revision;
+      sinceSnapshot += record.commands.length;
+      const now = Date.now();
+      if (now - lastProgressMs >= progressEveryMs) {
+        lastProgressMs = now;
+        send({ kind: "applied", journalRevision });
+      }
+      if (sinceSnapshot >= schedule.everyCommands || now - lastSnapshotMs >= schedule.everyMs) snapshot();
+      return;
+    }
+    case "close":
+      if (message.snapshot && sinceSnapshot > 0) snapshot();
+      void writing.then(() => {
+        send({ kind: "closed" });
+        port.close();
+      });
+      return;
+  }
+}
+
+port.on("message", (message: SnapshotterMessage) => {
+  try {
+    handle(message);
+  } catch (error) {
+    send({
+      kind: "failed",
+      message: error instanceof Error ? (error.stack ?? error.message) : String(error),
+    });
+    port.close();
+  }
+});

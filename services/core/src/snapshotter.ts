@@ -1,0 +1,130 @@
+// Snapshots are taken off the core's thread. Encoding and hashing a full state is long work (for
+// 1,000 accounts with full histories, 85 MB of JSON and ~700 ms), and on the core's thread every
+// command waited that long at each snapshot. Instead a worker thread keeps a replica of the core:
+// it starts from the core's state and applies each journal record once the record's events are
+// stored (the core is deterministic, so the replica is the same state at the same record), and it
+// writes a snapshot when one is due. The core pays for one postMessage of the record's JSON, which
+// the group commit has already encoded.
+import { Worker } from "node:worker_threads";
+import { type CoreState, encodeSnapshot } from "@ghx/core";
+
+export interface SnapshotSchedule {
+  /** Where the snapshots go (a SnapshotDirectory's directory). */
+  readonly directory: string;
+  readonly everyCommands: number;
+  readonly everyMs: number;
+}
+
+/** What the core tells the worker, in order. */
+export type SnapshotterMessage =
+  | {
+      readonly kind: "start";
+      /** The state the replica starts from (encodeSnapshot's JSON) and its last journal record. */
+      readonly state: string;
+      readonly journalRevision: number;
+      readonly schedule: SnapshotSchedule;
+    }
+  | { readonly kind: "record"; readonly revision: number; readonly journal: string }
+  /** Apply what was sent, write a last snapshot if asked and anything changed, then report closed. */
+  | { readonly kind: "close"; readonly snapshot: boolean };
+
+export type SnapshotWorkerMessage =
+  | { readonly kind: "written"; readonly seq: number; readonly journalRevision: number }
+  /** How far the replica is (sent at most every progressEveryMs). */
+  | { readonly kind: "applied"; readonly journalRevision: number }
+  | { readonly kind: "closed" }
+  | { readonly kind: "failed"; readonly message: string };
+
+/**
+ * A worker running a module of this package. Run from TypeScript sources (`--import tsx`, which
+ * a worker's own module loading does not inherit), the worker registers tsx first; "tsx" resolves
+ * from the working directory, as it did for the `--import` that started this process.
+ */
+function startWorker(entry: URL): Worker {
+  if (!entry.pathname.endsWith(".ts")) return new Worker(entry);
+  const source = `import("tsx/esm/api").then(({ register }) => { register(); return import(${JSON.stringify(entry.href)}); });`;
+  return new Worker(source, { eval: true });
+}
+
+export class Snapshotter {
+  private readonly worker: Worker;
+  private closing: Promise<void> | undefined;
+  private stopped = false;
+  private readonly written = new Set<(seq: number) => void>();
+  private sentRevision: number;
+  private appliedRevision: number;
+
+  /**
+   * Starts the replica from `state` (which includes every journal record up to
+   * `journalRevision`). `onFailure` hears of a replica or a write that failed.
+   */
+  constructor(
+    state: CoreState,
+    journalRevision: number,
+    schedule: SnapshotSchedule,
+    private readonly onFailure: (error: Error) => void,
+  ) {
+    this.sentRevision = journalRevision;
+    this.appliedRevision = journalRevision;
+    this.worker = startWorker(new URL("./snapshot-worker.ts", import.meta.url));
+    // Snapshots bound recovery time; they must not keep a process alive that is otherwise done.
+    this.worker.unref();
+    this.worker.on("message", (message: SnapshotWorkerMessage) => {
+      if (message.kind === "failed") this.fail(new Error(`snapshot worker: ${message.message}`));
+      else if (message.kind === "applied") this.appliedRevision = message.journalRevision;
+      else if (message.kind === "written") for (const listener of this.written) listener(message.seq);
+    });
+    this.worker.on("error", (error) => this.fail(error));
+    this.post({ kind: "start", state: encodeSnapshot(state).json, journalRevision, schedule });
+  }
+
+  /** A journal record whose events are stored: the replica applies it. */
+  committed(revision: number, journal: string): void {
+    this.sentRevision = revision;
+    this.post({ kind: "record", revision, journal });
+  }
+
+  /** Journal records sent that the replica had not applied when it last said (a bound, not exact). */
+  get lagRecords(): number {
+    return this.sentRevision - this.appliedRevision;
+  }
+
+  /** Called with the seq of every snapshot written (for tests and operators' logs). */
+  onWritten(listener: (seq: number) => void): () => void {
+    this.written.add(listener);
+    return () => this.written.delete(listener);
+  }
+
+  /** Lets the replica apply what it was sent and write a last snapshot if asked; then ends it. */
+  close(snapshot: boolean): Promise<void> {
+    this.closing ??= new Promise<void>((resolve, reject) => {
+      if (this.stopped) return resolve();
+      const onMessage = (message: SnapshotWorkerMessage) => {
+        if (message.kind === "closed") resolve();
+        else if (message.kind === "failed") reject(new Error(`snapshot worker: ${message.message}`));
+      };
+      this.worker.on("message", onMessage);
+      this.worker.once("error", reject);
+      this.worker.once("exit", () => resolve());
+      this.post({ kind: "close", snapshot });
+    }).finally(() => this.stop());
+    return this.closing;
+  }
+
+  /** Ends the replica at once (the core failed: nothing more it holds may be written). */
+  stop(): void {
+    if (this.stopped) return;
+    this.stopped = true;
+    void this.worker.terminate();
+  }
+
+  private post(message: SnapshotterMessage): void {
+    if (!this.stopped) this.worker.postMessage(message);
+  }
+
+  private fail(error: Error): void {
+    if (this.stopped) return;
+    this.stop();
+    this.onFailure(error);
+  }
+}

@@ -1,0 +1,108 @@
+// Snapshots come from a replica in a worker thread: the state it writes is the core's own at the
+// record it names, recovery from it lands on the same hash, and a replica that cannot go on
+// stops the core rather than leave recovery to a snapshot that is wrong or never comes.
+import { mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { stateHash } from "@ghx/core";
+import { createMemoryEventStore, type EventStore } from "@ghx/eventstore";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { CoreRuntime, journalStream, recover, SnapshotDirectory } from "../src/index.ts";
+import { marketSetup, order } from "./fixtures.ts";
+
+let dir: string;
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), "ghx-snapshotter-"));
+});
+afterEach(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+async function runtimeOn(store: EventStore, snapshots: SnapshotDirectory, everyCommands: number) {
+  return new CoreRuntime(await recover(store, snapshots), {
+    store,
+    snapshots,
+    snapshotEveryCommands: everyCommands,
+    snapshotEveryMs: 1e12,
+    invariantCheckEveryCommands: 0,
+  });
+}
+
+const burst = (prefix: string, count: number) =>
+  Array.from({ length: count }, (_, i) =>
+    order(`${prefix}${i}`, i % 2 ? "b" : "p", i % 2 ? "buy" : "sell", 1_000 + (i % 7), 1 + (i % 3)),
+  );
+
+describe("snapshots from the replica", () => {
+  it("writes the core's state at the record it names, and recovery from it replays only the rest", async () => {
+    const store = createMemoryEventStore();
+    const snapshots = new SnapshotDirectory(join(dir, "snapshots"));
+    const core = await runtimeOn(store, snapshots, 100);
+    const written: number[] = [];
+    core.snapshotter!.onWritten((seq) => written.push(seq));
+    for (const command of marketSetup()) await core.submitValid(command);
+    // Separate group commits, so the replica has record boundaries to snapshot at.
+    const hashes = new Map<number, string>();
+    for (let round = 0; round < 6; round++) {
+      await Promise.all(burst(`r${round}-`, 60).map((c) => core.submitValid(c)));
+      hashes.set(core.state.lastSeq, stateHash(core.state));
+    }
+    await core.close({ snapshot: false });
+    expect(written.length).toBeGreaterThanOrEqual(3);
+
+    // Each snapshot holds the core's own state at a journal record's end.
+    const journal = await store.readStream(journalStream);
+    const latest = (await snapshots.latest())!;
+    expect(latest.seq).toBe(written.at(-1));
+    const record = journal[latest.journalRevision]!.data as { first: number; commands: unknown[] };
+    expect(record.first + record.commands.length - 1).toBe(latest.seq);
+    // Every round is one group commit, so every snapshot falls at a round's end.
+    expect(latest.hash).toBe(hashes.get(latest.seq));
+
+    const recovered = await recover(store, snapshots);
+    expect(recovered.replayedCommands).toBe(core.state.lastSeq - latest.seq);
+    expect(stateHash(recovered.state)).toBe(stateHash(core.state));
+  });
+
+  it("takes a last snapshot at close, of everything journaled", async () => {
+    const store = createMemoryEventStore();
+    const snapshots = new SnapshotDirectory(join(dir, "snapshots"));
+    const core = await runtimeOn(store, snapshots, 1e9);
+    for (const command of marketSetup()) await core.submitValid(command);
+    await Promise.all(burst("a", 40).map((c) => core.submitValid(c)));
+    const hash = stateHash(core.state);
+    await core.close();
+    const latest = (await snapshots.latest())!;
+    expect(latest.seq).toBe(core.state.lastSeq);
+    expect(latest.hash).toBe(hash);
+
+    // A restarted core starts its replica from the recovered state and carries on from there.
+    const again = await runtimeOn(store, snapshots, 1e9);
+    expect((await again.submitValid(order("later", "b", "buy", 990, 1))).outcome.status).toBe("accepted");
+    await again.close();
+    expect((await snapshots.latest())!.seq).toBe(again.state.lastSeq);
+    expect((await snapshots.latest())!.hash).toBe(stateHash(again.state));
+  });
+
+  it("a snapshot that cannot be written stops the core", async () => {
+    const store = createMemoryEventStore();
+    // A file where the snapshot directory should be: every write fails.
+    const blocked = join(dir, "not-a-directory");
+    await writeFile(blocked, "");
+    const failures: Error[] = [];
+    const core = new CoreRuntime(await recover(store, undefined), {
+      store,
+      snapshots: new SnapshotDirectory(blocked),
+      snapshotEveryCommands: 5,
+      snapshotEveryMs: 1e12,
+      invariantCheckEveryCommands: 0,
+      onFailure: (error) => failures.push(error),
+    });
+    for (const command of marketSetup()) await core.submitValid(command);
+    await Promise.all(burst("x", 10).map((c) => core.submitValid(c)));
+    await expect.poll(() => failures.length, { timeout: 10_000 }).toBe(1);
+    expect(failures[0]!.message).toMatch(/snapshot worker/);
+    await expect(core.submitValid(order("refused", "b", "buy", 990, 1))).rejects.toThrow(/snapshot worker/);
+    expect(await readdir(dir)).toEqual(["not-a-directory"]);
+  });
+});
