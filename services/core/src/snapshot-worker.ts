@@ -27,21 +27,13 @@ let snapshots: SnapshotDirectory;
 let sinceSnapshot = 0;
 let lastSnapshotMs = Date.now();
 let lastProgressMs = 0;
-/** Writes in order; each snapshot's JSON is taken before the next record is applied. A failed write is reported at once. */
-let writing: Promise<void> = Promise.resolve();
 
 function snapshot(): void {
   sinceSnapshot = 0;
   lastSnapshotMs = Date.now();
   const { json, hash } = encodeSnapshot(state);
-  const header = { journalRevision, seq: state.lastSeq, hash };
-  writing = writing
-    .then(() => snapshots.write(header, json))
-    .then(
-      () => send({ kind: "written", seq: header.seq, journalRevision: header.journalRevision }),
-      // The core hears of it and stops this worker.
-      (error: unknown) => send({ kind: "failed", message: String(error) }),
-    );
+  snapshots.writeSync({ journalRevision, seq: state.lastSeq, hash }, json);
+  send({ kind: "written", seq: state.lastSeq, journalRevision });
 }
 
 function handle(message: SnapshotterMessage): void {
@@ -70,10 +62,8 @@ function handle(message: SnapshotterMessage): void {
     }
     case "close":
       if (message.snapshot && sinceSnapshot > 0) snapshot();
-      void writing.then(() => {
-        send({ kind: "closed" });
-        port.close();
-      });
+      send({ kind: "closed" });
+      port.close();
       return;
   }
 }

@@ -1,6 +1,17 @@
 // Snapshots on local disk: the full core state with its journal position and state hash. They
 // only bound recovery time; the journal stays the truth, so a lost snapshot costs a longer replay.
-import { mkdir, open, readdir, readFile, rename, rm } from "node:fs/promises";
+import {
+  closeSync,
+  fdatasyncSync,
+  fsyncSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
+import { mkdir, readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { CoreSnapshot } from "@ghx/core";
 import { snapshotsKeptMax } from "./limits.ts";
@@ -33,26 +44,31 @@ export class SnapshotDirectory {
     return JSON.parse(await readFile(join(this.directory, name), "utf8")) as StoredSnapshot;
   }
 
-  /** Writes atomically (temp file, fsync, rename, directory fsync) and prunes old snapshots. */
-  async write(header: SnapshotHeader, stateJson: string): Promise<void> {
-    const names = await this.names();
+  /**
+   * Writes atomically (temp file, fdatasync, rename, directory fsync) and prunes old snapshots.
+   * Synchronous: it runs on the snapshot worker's own thread, where blocking holds up nothing,
+   * and an asynchronous write's callbacks waited there behind the backlog of journal records.
+   */
+  writeSync(header: SnapshotHeader, stateJson: string): void {
+    mkdirSync(this.directory, { recursive: true });
+    const names = readdirSync(this.directory).filter((name) => pattern.test(name));
     const path = join(this.directory, fileName(header.seq));
     const temp = `${path}.tmp`;
-    const file = await open(temp, "w");
+    const file = openSync(temp, "w");
     try {
-      await file.writeFile(`${JSON.stringify(header).slice(0, -1)},"state":${stateJson}}`);
-      await file.datasync();
+      writeFileSync(file, `${JSON.stringify(header).slice(0, -1)},"state":${stateJson}}`);
+      fdatasyncSync(file);
     } finally {
-      await file.close();
+      closeSync(file);
     }
-    await rename(temp, path);
-    const dir = await open(this.directory, "r");
+    renameSync(temp, path);
+    const dir = openSync(this.directory, "r");
     try {
-      await dir.sync();
+      fsyncSync(dir);
     } finally {
-      await dir.close();
+      closeSync(dir);
     }
     const stale = [...names, fileName(header.seq)].sort().slice(0, -snapshotsKeptMax);
-    await Promise.all(stale.map((name) => rm(join(this.directory, name), { force: true })));
+    for (const name of stale) rmSync(join(this.directory, name), { force: true });
   }
 }
