@@ -18,6 +18,16 @@ function hashOf(id: string): number {
   return hash >>> 0;
 }
 
+/** The window oldest first, as a snapshot holds it (see DedupeWindow.columns). */
+export interface DedupeColumns {
+  readonly ids: readonly string[];
+  readonly seqs: readonly number[];
+  /** The accepted order's id, -1 for none. */
+  readonly orderIds: readonly number[];
+  /** The rejected among them, in order: [index in ids, code, message]. */
+  readonly rejects: readonly (readonly [number, RejectCode, string])[];
+}
+
 export class DedupeWindow {
   /** Table cell → slot + 1 (0 = empty); at most 3/8 full, so probes stay short. */
   private readonly table: Int32Array;
@@ -59,35 +69,60 @@ export class DedupeWindow {
 
   /** Remembers the first outcome of a command id not in the window (get() returned undefined). */
   remember(commandId: string, outcome: Outcome): void {
+    if (outcome.status === "rejected") {
+      this.insert(commandId, outcome.seq, noOrderId, { code: outcome.code, message: outcome.message });
+    } else {
+      this.insert(commandId, outcome.seq, outcome.orderId ?? noOrderId, undefined);
+    }
+  }
+
+  /** Oldest first, as columns: what a snapshot keeps, in the order that rebuilds the same window. */
+  columns(): DedupeColumns {
+    const ids: string[] = [];
+    const seqs: number[] = [];
+    const orderIds: number[] = [];
+    const rejects: [number, RejectCode, string][] = [];
+    for (let i = 0; i < this.capacity; i++) {
+      const slot = (this.next + i) % this.capacity;
+      const id = this.ids[slot];
+      if (id === undefined) continue;
+      const rejected = this.rejects[slot];
+      if (rejected) rejects.push([ids.length, rejected.code, rejected.message]);
+      ids.push(id);
+      seqs.push(this.seqs[slot]!);
+      orderIds.push(this.orderIds[slot]!);
+    }
+    return { ids, seqs, orderIds, rejects };
+  }
+
+  /** Remembers a snapshot's entries in order (into an empty window, as restoring a state does). */
+  restoreColumns({ ids, seqs, orderIds, rejects }: DedupeColumns): void {
+    let nextReject = 0;
+    for (let i = 0; i < ids.length; i++) {
+      const reject = rejects[nextReject]?.[0] === i ? rejects[nextReject++] : undefined;
+      this.insert(ids[i]!, seqs[i]!, orderIds[i]!, reject && { code: reject[1], message: reject[2] });
+    }
+  }
+
+  private insert(
+    commandId: string,
+    seq: number,
+    orderId: number,
+    reject: { readonly code: RejectCode; readonly message: string } | undefined,
+  ): void {
     const slot = this.next;
     if (this.ids[slot] !== undefined) this.forget(slot);
     else this.count++;
     const hash = hashOf(commandId);
     this.ids[slot] = commandId;
     this.hashes[slot] = hash;
-    this.seqs[slot] = outcome.seq;
-    if (outcome.status === "rejected") {
-      this.rejects[slot] = { code: outcome.code, message: outcome.message };
-      this.orderIds[slot] = noOrderId;
-    } else {
-      this.rejects[slot] = undefined;
-      this.orderIds[slot] = outcome.orderId ?? noOrderId;
-    }
+    this.seqs[slot] = seq;
+    this.orderIds[slot] = orderId;
+    this.rejects[slot] = reject;
     let cell = hash & this.mask;
     while (this.table[cell] !== empty) cell = (cell + 1) & this.mask;
     this.table[cell] = slot + 1;
     this.next = slot + 1 === this.capacity ? 0 : slot + 1;
-  }
-
-  /** Oldest first: what a snapshot keeps, in the order that rebuilds the same window. */
-  entries(): [string, Outcome][] {
-    const out: [string, Outcome][] = [];
-    for (let i = 0; i < this.capacity; i++) {
-      const slot = (this.next + i) % this.capacity;
-      const id = this.ids[slot];
-      if (id !== undefined) out.push([id, this.outcomeAt(slot)]);
-    }
-    return out;
   }
 
   /** Removes a slot's cell and shifts later cells of its probe run back, so no tombstones build up. */

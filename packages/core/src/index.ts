@@ -18,7 +18,14 @@ export { feeMinor, notionalMinor } from "./money.ts";
 export { nextLiveExpiry } from "./orders.ts";
 export type { AccountView, ApiKeyView, OpenOrderView, ProductView } from "./queries.ts";
 export * as queries from "./queries.ts";
-export { type CoreSnapshot, encodeSnapshot, restoreState, snapshotState, stateHash } from "./snapshot.ts";
+export {
+  type CoreSnapshot,
+  coreSnapshotVersion,
+  encodeSnapshot,
+  restoreState,
+  snapshotState,
+  stateHash,
+} from "./snapshot.ts";
 export {
   type Account,
   type Applied,

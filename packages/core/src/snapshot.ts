@@ -5,7 +5,8 @@ import { createHash } from "node:crypto";
 import type { Capability, ProductSpec, TradingState } from "@ghx/domain";
 import type { BookSnapshot } from "@ghx/engine";
 import { restoreBook } from "./book.ts";
-import type { FillRecord, OrderRecord } from "./history.ts";
+import type { DedupeColumns } from "./dedupe.ts";
+import type { RingColumns } from "./history.ts";
 import {
   type Account,
   type ApiKey,
@@ -17,7 +18,6 @@ import {
   initialState,
   newAccount,
   type Order,
-  type Outcome,
   type Position,
 } from "./state.ts";
 
@@ -30,8 +30,8 @@ export interface AccountSnapshot {
   readonly positions: [number, Position][];
   readonly capacity: CapacityDeclaration[];
   readonly committedLots: [string, [number, number][]][];
-  readonly history: OrderRecord[];
-  readonly fills: FillRecord[];
+  readonly history: RingColumns;
+  readonly fills: RingColumns;
 }
 
 export interface ProductSnapshot {
@@ -40,8 +40,11 @@ export interface ProductSnapshot {
   readonly book: BookSnapshot;
 }
 
+/** 2: histories, fills and the dedupe window as columns (1 had an object per record). */
+export const coreSnapshotVersion = 2;
+
 export interface CoreSnapshot {
-  readonly version: 1;
+  readonly version: typeof coreSnapshotVersion;
   readonly lastSeq: number;
   readonly lastTs: number;
   readonly owners: string[];
@@ -50,7 +53,7 @@ export interface CoreSnapshot {
   readonly orders: Order[];
   readonly apiKeys: [string, ApiKey][];
   readonly totals: [string, CurrencyTotals][];
-  readonly dedupe: [string, Outcome][];
+  readonly dedupe: DedupeColumns;
 }
 
 function snapshotAccount(a: Account): AccountSnapshot {
@@ -63,14 +66,14 @@ function snapshotAccount(a: Account): AccountSnapshot {
     positions: [...a.positions].map(([p, pos]) => [p, { ...pos }]),
     capacity: [...a.capacity],
     committedLots: [...a.committedLots].map(([k, hours]) => [k, [...hours]]),
-    history: a.history.records(),
-    fills: a.fills.records(),
+    history: a.history.columns(),
+    fills: a.fills.columns(),
   };
 }
 
 export function snapshotState(state: CoreState): CoreSnapshot {
   return {
-    version: 1,
+    version: coreSnapshotVersion,
     lastSeq: state.lastSeq,
     lastTs: state.lastTs,
     owners: [...state.owners.keys()],
@@ -79,12 +82,14 @@ export function snapshotState(state: CoreState): CoreSnapshot {
     orders: [...state.orders.values()].map((o) => ({ ...o })),
     apiKeys: [...state.apiKeys],
     totals: [...state.totals].map(([c, t]) => [c, { ...t }]),
-    dedupe: state.dedupe.entries(),
+    dedupe: state.dedupe.columns(),
   };
 }
 
 export function restoreState(snapshot: CoreSnapshot): CoreState {
-  if (snapshot.version !== 1) throw new Error(`unknown core snapshot version ${String(snapshot.version)}`);
+  if (snapshot.version !== coreSnapshotVersion) {
+    throw new Error(`unknown core snapshot version ${String(snapshot.version)}`);
+  }
   const state = initialState();
   state.lastSeq = snapshot.lastSeq;
   state.lastTs = snapshot.lastTs;
@@ -96,8 +101,8 @@ export function restoreState(snapshot: CoreSnapshot): CoreState {
     for (const [p, pos] of a.positions) account.positions.set(p, { ...pos });
     account.capacity.push(...a.capacity);
     for (const [k, hours] of a.committedLots) account.committedLots.set(k, new Map(hours));
-    account.history.restore(a.history);
-    account.fills.restore(a.fills);
+    account.history.restoreColumns(a.history);
+    account.fills.restoreColumns(a.fills);
   }
   for (const p of snapshot.products) addProduct(state, p.spec, p.state, (sink) => restoreBook(sink, p.book));
   for (const o of snapshot.orders) {
@@ -112,7 +117,7 @@ export function restoreState(snapshot: CoreSnapshot): CoreState {
     state.accounts.get(key.accountId)!.apiKeyIds.push(keyId);
   }
   for (const [c, t] of snapshot.totals) state.totals.set(c, { ...t });
-  for (const [id, outcome] of snapshot.dedupe) state.dedupe.remember(id, outcome);
+  state.dedupe.restoreColumns(snapshot.dedupe);
   return state;
 }
 

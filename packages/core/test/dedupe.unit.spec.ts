@@ -31,18 +31,34 @@ describe("DedupeWindow", () => {
     expect(window.get("r")).toBeUndefined();
     expect(window.size).toBe(3);
     expect(window.get("c4")).toEqual(accepted(4, 4));
-    expect(window.entries().map(([id]) => id)).toEqual(["c2", "c3", "c4"]);
+    expect(window.columns().ids).toEqual(["c2", "c3", "c4"]);
   });
 
-  it("rebuilds the same window from its entries (what snapshots rely on)", () => {
+  it("rebuilds the same window from its columns (what snapshots rely on)", () => {
     const window = new DedupeWindow(4);
-    for (let i = 1; i <= 6; i++) window.remember(`c${i}`, accepted(i));
+    for (let i = 1; i <= 6; i++) {
+      window.remember(
+        `c${i}`,
+        i % 2 ? accepted(i, i) : { status: "rejected", seq: i, code: "ORDER_NOT_FOUND", message: `no ${i}` },
+      );
+    }
+    const columns = window.columns();
+    expect(columns).toEqual({
+      ids: ["c3", "c4", "c5", "c6"],
+      seqs: [3, 4, 5, 6],
+      orderIds: [3, -1, 5, -1],
+      rejects: [
+        [1, "ORDER_NOT_FOUND", "no 4"],
+        [3, "ORDER_NOT_FOUND", "no 6"],
+      ],
+    });
     const copy = new DedupeWindow(4);
-    for (const [id, outcome] of window.entries()) copy.remember(id, outcome);
-    expect(copy.entries()).toEqual(window.entries());
+    copy.restoreColumns(columns);
+    expect(copy.columns()).toEqual(columns);
+    for (const id of ["c3", "c4", "c5", "c6", "c1"]) expect(copy.get(id)).toEqual(window.get(id));
     copy.remember("c7", accepted(7));
     window.remember("c7", accepted(7));
-    expect(copy.entries()).toEqual(window.entries());
+    expect(copy.columns()).toEqual(window.columns());
   });
 
   it("answers like a FIFO map of the last `capacity` ids over random id streams (probe runs, wrap-around, deletes)", () => {
@@ -64,7 +80,12 @@ describe("DedupeWindow", () => {
             model.push({ id, seq });
             if (model.length > capacity) model.shift();
           }
-          expect(window.entries()).toEqual(model.map(({ id, seq }) => [id, accepted(seq)]));
+          expect(window.columns()).toEqual({
+            ids: model.map(({ id }) => id),
+            seqs: model.map(({ seq }) => seq),
+            orderIds: model.map(() => -1),
+            rejects: [],
+          });
           expect(window.size).toBe(model.length);
         },
       ),

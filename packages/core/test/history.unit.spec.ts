@@ -45,6 +45,34 @@ describe("per-account histories", () => {
           );
         expect(history.records()).toEqual(added.slice(-max));
         expect(history.size).toBe(Math.min(max, added.length));
+        // A snapshot's columns restore the same records, and the ring goes on as the original.
+        const restored = new OrderHistory(max);
+        restored.restoreColumns(history.columns());
+        expect(restored.records()).toEqual(history.records());
+        const next = added[0] ?? {
+          orderId: 1,
+          clientOrderId: "n",
+          symbol: "H100.WUHU.A",
+          side: "buy" as const,
+          price: 1,
+          qty: 1,
+          filled: 0,
+          status: "filled" as const,
+          seq: 1,
+        };
+        for (const ring of [history, restored])
+          ring.add(
+            next.orderId,
+            "next",
+            next.symbol,
+            next.side,
+            next.price,
+            next.qty,
+            next.filled,
+            next.status,
+            next.seq,
+          );
+        expect(restored.records()).toEqual(history.records());
       }),
     );
   });
@@ -56,6 +84,11 @@ describe("per-account histories", () => {
         for (const f of added)
           fills.add(f.orderId, f.symbol, f.side, f.price, f.qty, f.fee, f.liquidity, f.seq, f.ts);
         expect(fills.records()).toEqual(added.slice(-max));
+        const restored = new FillLog(max);
+        restored.restoreColumns(fills.columns());
+        expect(restored.records()).toEqual(fills.records());
+        for (const ring of [fills, restored]) ring.add(7, "H100.WUHU.A", "sell", 5, 1, 0, "maker", 9, 9);
+        expect(restored.records()).toEqual(fills.records());
       }),
     );
   });

@@ -13,7 +13,7 @@ import {
 } from "node:fs";
 import { mkdir, readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
-import type { CoreSnapshot } from "@ghx/core";
+import { type CoreSnapshot, coreSnapshotVersion } from "@ghx/core";
 import { snapshotsKeptMax } from "./limits.ts";
 
 export interface SnapshotHeader {
@@ -38,10 +38,16 @@ export class SnapshotDirectory {
     return (await readdir(this.directory)).filter((name) => pattern.test(name)).sort();
   }
 
+  /**
+   * The newest snapshot this version of the core can restore. One written by another version is
+   * passed over: recovery then replays more of the journal, which is the truth either way.
+   */
   async latest(): Promise<StoredSnapshot | undefined> {
-    const name = (await this.names()).at(-1);
-    if (name === undefined) return undefined;
-    return JSON.parse(await readFile(join(this.directory, name), "utf8")) as StoredSnapshot;
+    for (const name of (await this.names()).reverse()) {
+      const stored = JSON.parse(await readFile(join(this.directory, name), "utf8")) as StoredSnapshot;
+      if (stored.state.version === coreSnapshotVersion) return stored;
+    }
+    return undefined;
   }
 
   /**
