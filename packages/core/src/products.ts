@@ -58,7 +58,7 @@ export function decideSetTradingState(state: CoreState, cmd: Cmd<"SetTradingStat
 /** Cancels every open order of the product through its book (holds are released by evolve). */
 function cancelAllInProduct(state: CoreState, product: Product, ts: number, events: CoreEvent[]): void {
   const accountIdxs = new Set<number>();
-  for (const order of state.orders.values())
+  for (const order of state.orders.valuesByAscendingId())
     if (order.productIdx === product.idx) accountIdxs.add(order.accountIdx);
   state.sink.begin(product, events);
   state.sink.cancelReason = "market_closed";

@@ -79,7 +79,7 @@ export function snapshotState(state: CoreState): CoreSnapshot {
     owners: [...state.owners.keys()],
     accounts: state.accountsByIdx.map(snapshotAccount),
     products: state.productsByIdx.map((p) => ({ spec: p.spec, state: p.state, book: p.book.snapshot() })),
-    orders: [...state.orders.values()].map((o) => ({ ...o })),
+    orders: state.orders.valuesByAscendingId().map((o) => ({ ...o })),
     apiKeys: [...state.apiKeys],
     totals: [...state.totals].map(([c, t]) => [c, { ...t }]),
     dedupe: state.dedupe.columns(),

@@ -2,7 +2,7 @@
 // insertion order, and insertion order is a function of the command sequence, so encoding the
 // maps in order is canonical (the state hash and snapshots rely on it).
 import type { Capability, CoreEvent, ProductSpec, RejectCode, TradingState } from "@ghx/domain";
-import type { Side, TimeInForce } from "@ghx/engine";
+import { IdMap, type Side, type TimeInForce } from "@ghx/engine";
 import { CoreSink, type MatchingBook } from "./book.ts";
 import { capacityKeyOf } from "./capacity.ts";
 import { DedupeWindow } from "./dedupe.ts";
@@ -134,7 +134,8 @@ export interface CoreState {
   readonly owners: Map<string, number>;
   readonly products: Map<string, Product>;
   readonly productsByIdx: Product[];
-  readonly orders: Map<number, Order>;
+  /** orderId → open order (an IdMap: a Map under this churn rebuilt its table over and over). */
+  readonly orders: IdMap<Order>;
   /** keyId → key, over all accounts (the gateway looks keys up by id). */
   readonly apiKeys: Map<string, ApiKey>;
   readonly totals: Map<string, CurrencyTotals>;
@@ -169,7 +170,7 @@ export function initialState(): CoreState {
     owners: new Map(),
     products: new Map(),
     productsByIdx: [],
-    orders: new Map(),
+    orders: new IdMap(),
     apiKeys: new Map(),
     totals: new Map(),
     dedupe: new DedupeWindow(dedupeWindowMax),

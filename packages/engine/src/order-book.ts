@@ -1,9 +1,11 @@
 // The order book and matching of one product: price-time priority, every fill at the maker's
 // price, self-trade prevention by the taker's mode. Pure: time and ids arrive with each command,
 // events leave through the sink in the order they happen.
+
 import type { RejectCode } from "@ghx/domain";
 import { AccountOrders } from "./account-orders.ts";
 import { ExpiryHeap } from "./expiry-heap.ts";
+import { IdMap } from "./id-map.ts";
 import { NONE, OrderPool } from "./order-pool.ts";
 import { PriceLevels } from "./price-levels.ts";
 import { hashSnapshot } from "./snapshot-hash.ts";
@@ -55,7 +57,7 @@ export class OrderBook implements Limits {
   private readonly pool: OrderPool;
   private readonly levels: PriceLevels;
   private readonly expiries: ExpiryHeap;
-  private readonly slotById = new Map<number, number>();
+  private readonly slotById = new IdMap<number>();
   private readonly accounts: AccountOrders;
   private liveGtd = 0;
 
