@@ -25,6 +25,7 @@ import type { CoreCommand } from "@ghx/domain";
 import { createMemoryEventStore, type EventStore, openFileEventStore } from "@ghx/eventstore";
 import hdr from "hdr-histogram-js";
 import { startCoreRuntime } from "../src/embedded.ts";
+import { configureHeapForCore } from "../src/heap.ts";
 import { snapshotEveryCommandsDefault } from "../src/limits.ts";
 import { recover } from "../src/replay.ts";
 import { CoreOverloaded, type CoreRuntime } from "../src/runtime.ts";
@@ -180,6 +181,8 @@ function machineJsonMbPerS(): number {
 }
 
 async function main(): Promise<void> {
+  // As the core's own process and the embedded exchange run.
+  configureHeapForCore();
   const calibration = machineJsonMbPerS();
   console.log(`machine: JSON round trip ${calibration} MB/s`);
   // First, on a fresh heap: the phases after it leave garbage and retained records behind.

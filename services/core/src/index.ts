@@ -18,6 +18,7 @@ export {
   startCoreRuntime,
   startEmbeddedCore,
 } from "./embedded.ts";
+export { configureHeapForCore } from "./heap.ts";
 export * as coreLimits from "./limits.ts";
 export { eventsStream, journalStream } from "./limits.ts";
 export {

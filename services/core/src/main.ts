@@ -10,6 +10,7 @@ import { connectNatsBus } from "@ghx/bus";
 import { type EventStore, openFileEventStore, openJetStreamEventStore } from "@ghx/eventstore";
 import { serveCore } from "./bus.ts";
 import { startCoreRuntime } from "./embedded.ts";
+import { configureHeapForCore } from "./heap.ts";
 
 const { values } = parseArgs({
   options: {
@@ -23,6 +24,7 @@ if (!values.data || !values.nats) {
   console.error("usage: main.ts --data <dir> --nats <url,...> [--jetstream] [--snapshot-every <commands>]");
   process.exit(2);
 }
+configureHeapForCore();
 const servers = values.nats.split(",");
 const store: EventStore = values.jetstream
   ? await openJetStreamEventStore({ servers })

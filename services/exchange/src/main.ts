@@ -1,7 +1,9 @@
 // `npm start`: the whole exchange in one process on http://127.0.0.1:8080 (GHX_PORT), data in
 // ./data (GHX_DATA_DIR), log level GHX_LOG_LEVEL (default info).
+import { configureHeapForCore } from "@ghx/core-service";
 import { startExchange } from "./exchange.ts";
 
+configureHeapForCore();
 const exchange = await startExchange({
   dataDir: process.env.GHX_DATA_DIR ?? "data",
   port: Number(process.env.GHX_PORT ?? 8080),
