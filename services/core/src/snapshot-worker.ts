@@ -36,6 +36,22 @@ function snapshot(): void {
   send({ kind: "written", seq: state.lastSeq, journalRevision });
 }
 
+/** One journal record; a snapshot after it when one is due. */
+function apply(revision: number, journal: string): void {
+  if (revision !== journalRevision + 1)
+    throw new Error(`journal record ${revision} after ${journalRevision}`);
+  const record = JSON.parse(journal) as JournalRecord;
+  applyRecord(state, record);
+  journalRevision = revision;
+  sinceSnapshot += record.commands.length;
+  const now = Date.now();
+  if (now - lastProgressMs >= progressEveryMs) {
+    lastProgressMs = now;
+    send({ kind: "applied", journalRevision });
+  }
+  if (sinceSnapshot >= schedule.everyCommands || now - lastSnapshotMs >= schedule.everyMs) snapshot();
+}
+
 function handle(message: SnapshotterMessage): void {
   switch (message.kind) {
     case "start":
@@ -44,22 +60,9 @@ function handle(message: SnapshotterMessage): void {
       schedule = message.schedule;
       snapshots = new SnapshotDirectory(schedule.directory);
       return;
-    case "record": {
-      if (message.revision !== journalRevision + 1) {
-        throw new Error(`journal record ${message.revision} after ${journalRevision}`);
-      }
-      const record = JSON.parse(message.journal) as JournalRecord;
-      applyRecord(state, record);
-      journalRevision = message.revision;
-      sinceSnapshot += record.commands.length;
-      const now = Date.now();
-      if (now - lastProgressMs >= progressEveryMs) {
-        lastProgressMs = now;
-        send({ kind: "applied", journalRevision });
-      }
-      if (sinceSnapshot >= schedule.everyCommands || now - lastSnapshotMs >= schedule.everyMs) snapshot();
+    case "records":
+      for (let i = 0; i < message.revisions.length; i++) apply(message.revisions[i]!, message.journals[i]!);
       return;
-    }
     case "close":
       if (message.snapshot && sinceSnapshot > 0) snapshot();
       send({ kind: "closed" });
