@@ -1,10 +1,11 @@
 // The snapshot worker's thread (see snapshotter.ts): a replica of the core, fed the journal records
-// the core has stored, that writes a snapshot at the first record boundary after one is due.
+// the core has stored, that checks it emits the events the core stored for each and writes a
+// snapshot at the first record boundary after one is due.
 import { setPriority } from "node:os";
 import { parentPort } from "node:worker_threads";
 import { type CoreSnapshot, type CoreState, encodeSnapshot, restoreState } from "@ghx/core";
-import type { JournalRecord } from "./records.ts";
-import { applyRecord } from "./replay.ts";
+import { type EventsRecord, EventsRecordAssembler, type JournalRecord } from "./records.ts";
+import { replayRecord } from "./replay.ts";
 import { SnapshotDirectory } from "./snapshots.ts";
 import type { SnapshotSchedule, SnapshotterMessage, SnapshotWorkerMessage } from "./snapshotter.ts";
 
@@ -36,12 +37,25 @@ function snapshot(): void {
   send({ kind: "written", seq: state.lastSeq, journalRevision });
 }
 
-/** One journal record; a snapshot after it when one is due. */
-function apply(revision: number, journal: string): void {
+/** The events record the core stored, as one JSON text (the parts of a cut record joined). */
+function storedEvents(entries: readonly string[]): string {
+  if (entries.length === 1) return entries[0]!;
+  const parts = new EventsRecordAssembler();
+  let whole: EventsRecord | undefined;
+  for (const entry of entries) whole = parts.push(JSON.parse(entry) as EventsRecord);
+  return JSON.stringify(whole);
+}
+
+/** One journal record, checked against the events the core stored; a snapshot after it when due. */
+function apply(revision: number, journal: string, events: readonly string[]): void {
   if (revision !== journalRevision + 1)
     throw new Error(`journal record ${revision} after ${journalRevision}`);
   const record = JSON.parse(journal) as JournalRecord;
-  applyRecord(state, record);
+  if (JSON.stringify(replayRecord(state, record)) !== storedEvents(events)) {
+    throw new Error(
+      `the core is not deterministic: replaying journal record ${revision} (from seq ${record.first}) emits other events than the core stored`,
+    );
+  }
   journalRevision = revision;
   sinceSnapshot += record.commands.length;
   const now = Date.now();
@@ -61,7 +75,9 @@ function handle(message: SnapshotterMessage): void {
       snapshots = new SnapshotDirectory(schedule.directory);
       return;
     case "records":
-      for (let i = 0; i < message.revisions.length; i++) apply(message.revisions[i]!, message.journals[i]!);
+      for (let i = 0; i < message.revisions.length; i++) {
+        apply(message.revisions[i]!, message.journals[i]!, message.events[i]!);
+      }
       return;
     case "close":
       if (message.snapshot && sinceSnapshot > 0) snapshot();

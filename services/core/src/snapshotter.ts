@@ -3,8 +3,11 @@
 // command waited that long at each snapshot. Instead a worker thread keeps a replica of the core:
 // it starts from the core's state and applies each journal record once the record's events are
 // stored (the core is deterministic, so the replica is the same state at the same record), and it
-// writes a snapshot when one is due. The core pays for one postMessage of the record's JSON, which
-// the group commit has already encoded.
+// writes a snapshot when one is due. The core pays for passing on the record's JSON and its events
+// record's JSON, which the group commit has already encoded. The replica also checks, record by
+// record, that it emits exactly the events the core stored: a difference means the core is not
+// deterministic (what a recovery or a standby would rebuild is not what clients were told), and
+// the core stops at once instead of at the next recovery.
 import { Worker } from "node:worker_threads";
 import { type CoreState, encodeSnapshot } from "@ghx/core";
 
@@ -24,8 +27,16 @@ export type SnapshotterMessage =
       readonly journalRevision: number;
       readonly schedule: SnapshotSchedule;
     }
-  /** Consecutive journal records (their revisions and JSON), oldest first. */
-  | { readonly kind: "records"; readonly revisions: readonly number[]; readonly journals: readonly string[] }
+  /**
+   * Consecutive journal records, oldest first: their revisions, their JSON, and the JSON of the
+   * events record the core stored for each (one entry, or the parts of one command's events).
+   */
+  | {
+      readonly kind: "records";
+      readonly revisions: readonly number[];
+      readonly journals: readonly string[];
+      readonly events: readonly (readonly string[])[];
+    }
   /** Apply what was sent, write a last snapshot if asked and anything changed, then report closed. */
   | { readonly kind: "close"; readonly snapshot: boolean };
 
@@ -58,6 +69,7 @@ export class Snapshotter {
   private readonly worker: Worker;
   private revisions: number[] = [];
   private journals: string[] = [];
+  private events: string[][] = [];
   private sendTimer: NodeJS.Timeout | undefined;
   private closing: Promise<void> | undefined;
   private stopped = false;
@@ -89,11 +101,12 @@ export class Snapshotter {
     this.post({ kind: "start", state: encodeSnapshot(state).json, journalRevision, schedule });
   }
 
-  /** A journal record whose events are stored: the replica applies it. */
-  committed(revision: number, journal: string): void {
+  /** A journal record whose events are stored (`events`, as appended): the replica applies it. */
+  committed(revision: number, journal: string, events: string[]): void {
     this.sentRevision = revision;
     this.revisions.push(revision);
     this.journals.push(journal);
+    this.events.push(events);
     if (!this.sendTimer) {
       this.sendTimer = setTimeout(() => this.send(), sendEveryMs);
       this.sendTimer.unref();
@@ -141,9 +154,10 @@ export class Snapshotter {
     clearTimeout(this.sendTimer);
     this.sendTimer = undefined;
     if (this.revisions.length === 0) return;
-    this.post({ kind: "records", revisions: this.revisions, journals: this.journals });
+    this.post({ kind: "records", revisions: this.revisions, journals: this.journals, events: this.events });
     this.revisions = [];
     this.journals = [];
+    this.events = [];
   }
 
   private post(message: SnapshotterMessage): void {

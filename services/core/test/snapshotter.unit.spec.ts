@@ -1,14 +1,15 @@
 // Snapshots come from a replica in a worker thread: the state it writes is the core's own at the
-// record it names, recovery from it lands on the same hash, and a replica that cannot go on
-// stops the core rather than leave recovery to a snapshot that is wrong or never comes.
+// record it names, recovery from it lands on the same hash, it checks every record's events
+// against the core's, and a replica that cannot go on (or that disagrees) stops the core rather
+// than leave recovery to a snapshot that is wrong or never comes.
 import { mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { stateHash } from "@ghx/core";
 import { createMemoryEventStore, type EventStore } from "@ghx/eventstore";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { CoreRuntime, journalStream, recover, SnapshotDirectory } from "../src/index.ts";
-import { marketSetup, order } from "./fixtures.ts";
+import { CoreRuntime, eventsStream, journalStream, recover, SnapshotDirectory } from "../src/index.ts";
+import { marketSetup, order, symbol } from "./fixtures.ts";
 
 let dir: string;
 beforeEach(async () => {
@@ -122,5 +123,58 @@ describe("snapshots from the replica", () => {
     expect((await snapshots.latest())?.seq).toBe(current.seq);
     const recovered = await recover(store, snapshots);
     expect(stateHash(recovered.state)).toBe(stateHash(core.state));
+  });
+
+  it("checks each record's events against the core's, a record stored in parts included", async () => {
+    // A 32 KiB append limit: closing a market with 400 resting asks stores its events in parts.
+    const store = createMemoryEventStore({ maxAppendBytes: 32 * 1024 });
+    const snapshots = new SnapshotDirectory(join(dir, "snapshots"));
+    const failures: Error[] = [];
+    const core = new CoreRuntime(await recover(store, snapshots), {
+      store,
+      snapshots,
+      snapshotEveryCommands: 1e9,
+      snapshotEveryMs: 1e12,
+      invariantCheckEveryCommands: 0,
+      onFailure: (error) => failures.push(error),
+    });
+    for (const command of marketSetup()) await core.submitValid(command);
+    for (let i = 0; i < 400; i++) await core.submitValid(order(`ask${i}`, "p", "sell", 1_000 + i, 1));
+    const closed = await core.submitValid({
+      type: "SetTradingState",
+      commandId: "close",
+      symbol,
+      state: "closed",
+    });
+    expect(closed.events.filter((e) => e.type === "OrderCancelled")).toHaveLength(400);
+    await core.close();
+    const entries = (await store.readStream(eventsStream)).map((e) => e.data as { from?: number });
+    expect(entries.filter((e) => e.from !== undefined).length).toBeGreaterThan(1);
+    expect(failures).toEqual([]);
+    expect((await snapshots.latest())!.hash).toBe(stateHash(core.state));
+  });
+
+  it("stops the core when a record's events differ from what the replica emits (a core that is not deterministic)", async () => {
+    const store = createMemoryEventStore();
+    const failures: Error[] = [];
+    const core = new CoreRuntime(await recover(store, undefined), {
+      store,
+      snapshots: new SnapshotDirectory(join(dir, "snapshots")),
+      snapshotEveryCommands: 1e9,
+      snapshotEveryMs: 1e12,
+      invariantCheckEveryCommands: 1e9,
+      onFailure: (error) => failures.push(error),
+    });
+    for (const command of marketSetup()) await core.submitValid(command);
+    // What nondeterminism looks like from outside: the core's state moves without a command, so
+    // the next order is decided on a state that no replay of the journal can rebuild.
+    core.state.accounts.get("b")!.balances.get("CNY")!.available = 0;
+    const refused = await core.submitValid(order("unfunded", "b", "buy", 1_000, 1));
+    expect(refused.outcome.status).toBe("rejected");
+    await expect.poll(() => failures.length, { timeout: 10_000 }).toBe(1);
+    expect(failures[0]!.message).toMatch(/not deterministic: replaying journal record \d+ \(from seq 7\)/);
+    await expect(core.submitValid(order("after", "p", "sell", 1_000, 1))).rejects.toThrow(
+      /not deterministic/,
+    );
   });
 });
