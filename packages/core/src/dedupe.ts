@@ -5,7 +5,9 @@
 // core's apply time: its FIFO deletes leave holes that force periodic rehashes of the whole
 // 200,000-entry table, each a fresh multi-megabyte allocation. Reject messages are the only
 // per-entry objects kept, and only for rejects.
+
 import type { RejectCode } from "@ghx/domain";
+import { mayFillHole } from "@ghx/engine";
 import type { Outcome } from "./state.ts";
 
 const noOrderId = -1;
@@ -133,10 +135,7 @@ export class DedupeWindow {
     for (let cell = (hole + 1) & mask; ; cell = (cell + 1) & mask) {
       const entry = this.table[cell]!;
       if (entry === empty) break;
-      const home = this.hashes[entry - 1]! & mask;
-      // The entry may fill the hole unless its home lies cyclically in (hole, cell].
-      const stays = hole <= cell ? home > hole && home <= cell : home > hole || home <= cell;
-      if (!stays) {
+      if (mayFillHole(this.hashes[entry - 1]! & mask, hole, cell)) {
         this.table[hole] = entry;
         hole = cell;
       }

@@ -102,9 +102,13 @@ abstract class ColumnRing<R> {
   protected abstract read(index: number): R;
 }
 
+/** Fields per record in each column: orderId price qty filled seq | clientOrderId symbol side status. */
+const orderNumbers = 5;
+const orderStrings = 4;
+
 export class OrderHistory extends ColumnRing<OrderRecord> {
   constructor(max: number) {
-    super(max, 5, 4);
+    super(max, orderNumbers, orderStrings);
   }
 
   add(
@@ -119,13 +123,13 @@ export class OrderHistory extends ColumnRing<OrderRecord> {
     seq: number,
   ): void {
     const index = this.claim();
-    const n = index * 5;
+    const n = index * orderNumbers;
     this.numbers[n] = orderId;
     this.numbers[n + 1] = price;
     this.numbers[n + 2] = qty;
     this.numbers[n + 3] = filled;
     this.numbers[n + 4] = seq;
-    const s = index * 4;
+    const s = index * orderStrings;
     this.strings[s] = clientOrderId;
     this.strings[s + 1] = symbol;
     this.strings[s + 2] = side;
@@ -133,8 +137,8 @@ export class OrderHistory extends ColumnRing<OrderRecord> {
   }
 
   protected read(index: number): OrderRecord {
-    const n = index * 5;
-    const s = index * 4;
+    const n = index * orderNumbers;
+    const s = index * orderStrings;
     return {
       orderId: this.numbers[n]!,
       clientOrderId: this.strings[s]!,
@@ -149,9 +153,13 @@ export class OrderHistory extends ColumnRing<OrderRecord> {
   }
 }
 
+/** orderId price qty fee seq ts | symbol side liquidity. */
+const fillNumbers = 6;
+const fillStrings = 3;
+
 export class FillLog extends ColumnRing<FillRecord> {
   constructor(max: number) {
-    super(max, 6, 3);
+    super(max, fillNumbers, fillStrings);
   }
 
   add(
@@ -166,22 +174,22 @@ export class FillLog extends ColumnRing<FillRecord> {
     ts: number,
   ): void {
     const index = this.claim();
-    const n = index * 6;
+    const n = index * fillNumbers;
     this.numbers[n] = orderId;
     this.numbers[n + 1] = price;
     this.numbers[n + 2] = qty;
     this.numbers[n + 3] = fee;
     this.numbers[n + 4] = seq;
     this.numbers[n + 5] = ts;
-    const s = index * 3;
+    const s = index * fillStrings;
     this.strings[s] = symbol;
     this.strings[s + 1] = side;
     this.strings[s + 2] = liquidity;
   }
 
   protected read(index: number): FillRecord {
-    const n = index * 6;
-    const s = index * 3;
+    const n = index * fillNumbers;
+    const s = index * fillStrings;
     return {
       orderId: this.numbers[n]!,
       symbol: this.strings[s]!,

@@ -9,6 +9,14 @@ const empty = -1;
 /** Grow past half full: probe runs stay short. */
 const maxLoad = 0.5;
 
+/**
+ * Backward-shift deletion in a linear-probing table: the entry at `cell`, whose home cell is
+ * `home`, may move back into the `hole` before it unless its home lies cyclically in (hole, cell].
+ */
+export function mayFillHole(home: number, hole: number, cell: number): boolean {
+  return hole <= cell ? home <= hole || home > cell : home <= hole && home > cell;
+}
+
 /** Fibonacci hashing of the id's two 32-bit halves; the top `bits` bits pick the cell. */
 function cellOf(id: number, bits: number): number {
   const low = id >>> 0;
@@ -58,10 +66,7 @@ export class IdMap<V> {
     const mask = keys.length - 1;
     // Shift later entries of the probe run back into the hole, so no tombstones build up.
     for (let cell = (hole + 1) & mask; keys[cell] !== empty; cell = (cell + 1) & mask) {
-      const home = cellOf(keys[cell]!, this.bits);
-      // The entry may fill the hole unless its home lies cyclically in (hole, cell].
-      const stays = hole <= cell ? home > hole && home <= cell : home > hole || home <= cell;
-      if (!stays) {
+      if (mayFillHole(cellOf(keys[cell]!, this.bits), hole, cell)) {
         keys[hole] = keys[cell]!;
         this.values[hole] = this.values[cell];
         hole = cell;

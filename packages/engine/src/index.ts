@@ -1,7 +1,7 @@
 // Public API of @ghx/engine: the order book and matching of one product.
 export type { EngineEvent } from "./event-collector.ts";
 export { EventCollector, nullSink } from "./event-collector.ts";
-export { IdMap } from "./id-map.ts";
+export { IdMap, mayFillHole } from "./id-map.ts";
 export { OrderBook } from "./order-book.ts";
 export { hashSnapshot } from "./snapshot-hash.ts";
 export type {

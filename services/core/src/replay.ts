@@ -74,9 +74,9 @@ export const lastSeqOf = (record: JournalRecord): number => record.first + recor
  * page is parsed at once and stays alive until its last command is applied, so pages of 64
  * records of 8,192 commands outlived young-generation collections; GC took ~15 % of replay.
  */
-function pageRecords(previous: readonly unknown[], commandsOf: (record: never) => number): number {
+function pageRecords<T>(previous: readonly T[], commandsOf: (record: T) => number): number {
   let commands = 0;
-  for (const record of previous) commands += commandsOf(record as never);
+  for (const record of previous) commands += commandsOf(record);
   const perRecord = Math.max(1, commands / previous.length);
   return Math.min(replayPageRecordsMax, Math.max(1, Math.floor(replayPageCommands / perRecord)));
 }
@@ -101,7 +101,7 @@ export async function* streamRecords<T>(
       reading = undefined;
       if (page.length === size) {
         next += BigInt(page.length);
-        size = pageRecords(records, commandsOf as (record: never) => number);
+        size = pageRecords(records, commandsOf);
         reading = readPage(store, stream, next, size);
       }
       for (let i = 0; i < page.length; i++)

@@ -334,11 +334,11 @@ export class CoreRuntime {
       for (const listener of this.listeners) listener(record);
     }
     // Only once its events are in: recovery relies on the events reaching every snapshot.
-    this.snapshotter?.committed(
-      journalRevision,
-      part.journal.json,
-      part.events.map((entry) => entry.json),
-    );
+    this.snapshotter?.committed({
+      revision: journalRevision,
+      journal: part.journal.json,
+      events: part.events.map((entry) => entry.json),
+    });
   }
 
   private checkInvariantsIfDue(commands: number): void {

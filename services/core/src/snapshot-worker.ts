@@ -7,7 +7,12 @@ import { type CoreSnapshot, type CoreState, encodeSnapshot, restoreState } from 
 import { type EventsRecord, EventsRecordAssembler, type JournalRecord } from "./records.ts";
 import { replayRecord } from "./replay.ts";
 import { SnapshotDirectory } from "./snapshots.ts";
-import type { SnapshotSchedule, SnapshotterMessage, SnapshotWorkerMessage } from "./snapshotter.ts";
+import type {
+  SnapshotSchedule,
+  SnapshotterMessage,
+  SnapshotWorkerMessage,
+  StoredRecord,
+} from "./snapshotter.ts";
 
 const port = parentPort!;
 const replicaNice = 19;
@@ -47,7 +52,7 @@ function storedEvents(entries: readonly string[]): string {
 }
 
 /** One journal record, checked against the events the core stored; a snapshot after it when due. */
-function apply(revision: number, journal: string, events: readonly string[]): void {
+function apply({ revision, journal, events }: StoredRecord): void {
   if (revision !== journalRevision + 1)
     throw new Error(`journal record ${revision} after ${journalRevision}`);
   const record = JSON.parse(journal) as JournalRecord;
@@ -75,9 +80,7 @@ function handle(message: SnapshotterMessage): void {
       snapshots = new SnapshotDirectory(schedule.directory);
       return;
     case "records":
-      for (let i = 0; i < message.revisions.length; i++) {
-        apply(message.revisions[i]!, message.journals[i]!, message.events[i]!);
-      }
+      for (const record of message.records) apply(record);
       return;
     case "close":
       if (message.snapshot && sinceSnapshot > 0) snapshot();

@@ -18,6 +18,14 @@ export interface SnapshotSchedule {
   readonly everyMs: number;
 }
 
+/** A journal record the core stored, with the events record it stored for it. */
+export interface StoredRecord {
+  readonly revision: number;
+  readonly journal: string;
+  /** The events record's JSON as appended: one entry, or the parts of one command's events. */
+  readonly events: readonly string[];
+}
+
 /** What the core tells the worker, in order. */
 export type SnapshotterMessage =
   | {
@@ -27,16 +35,8 @@ export type SnapshotterMessage =
       readonly journalRevision: number;
       readonly schedule: SnapshotSchedule;
     }
-  /**
-   * Consecutive journal records, oldest first: their revisions, their JSON, and the JSON of the
-   * events record the core stored for each (one entry, or the parts of one command's events).
-   */
-  | {
-      readonly kind: "records";
-      readonly revisions: readonly number[];
-      readonly journals: readonly string[];
-      readonly events: readonly (readonly string[])[];
-    }
+  /** Consecutive journal records, oldest first. */
+  | { readonly kind: "records"; readonly records: readonly StoredRecord[] }
   /** Apply what was sent, write a last snapshot if asked and anything changed, then report closed. */
   | { readonly kind: "close"; readonly snapshot: boolean };
 
@@ -67,9 +67,7 @@ const sendEveryMs = 10;
 
 export class Snapshotter {
   private readonly worker: Worker;
-  private revisions: number[] = [];
-  private journals: string[] = [];
-  private events: string[][] = [];
+  private unsent: StoredRecord[] = [];
   private sendTimer: NodeJS.Timeout | undefined;
   private closing: Promise<void> | undefined;
   private stopped = false;
@@ -101,12 +99,10 @@ export class Snapshotter {
     this.post({ kind: "start", state: encodeSnapshot(state).json, journalRevision, schedule });
   }
 
-  /** A journal record whose events are stored (`events`, as appended): the replica applies it. */
-  committed(revision: number, journal: string, events: string[]): void {
-    this.sentRevision = revision;
-    this.revisions.push(revision);
-    this.journals.push(journal);
-    this.events.push(events);
+  /** A journal record whose events are stored: the replica applies it. */
+  committed(record: StoredRecord): void {
+    this.sentRevision = record.revision;
+    this.unsent.push(record);
     if (!this.sendTimer) {
       this.sendTimer = setTimeout(() => this.send(), sendEveryMs);
       this.sendTimer.unref();
@@ -153,11 +149,9 @@ export class Snapshotter {
   private send(): void {
     clearTimeout(this.sendTimer);
     this.sendTimer = undefined;
-    if (this.revisions.length === 0) return;
-    this.post({ kind: "records", revisions: this.revisions, journals: this.journals, events: this.events });
-    this.revisions = [];
-    this.journals = [];
-    this.events = [];
+    if (this.unsent.length === 0) return;
+    this.post({ kind: "records", records: this.unsent });
+    this.unsent = [];
   }
 
   private post(message: SnapshotterMessage): void {
