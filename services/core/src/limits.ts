@@ -11,6 +11,8 @@ export const expiryRetryMs = 100;
 /** Take a snapshot after this many commands or this much time, whichever comes first. */
 export const snapshotEveryCommandsDefault = 500_000;
 export const snapshotEveryMsDefault = 60_000;
+/** Bytes of a snapshot written between two fdatasyncs: what a journal fsync may queue behind. */
+export const snapshotSyncChunkBytes = 1024 * 1024;
 /** Snapshot files kept on disk (older ones are deleted). */
 export const snapshotsKeptMax = 3;
 /** Journal records read per page during recovery and verification: at most, and the first page. */

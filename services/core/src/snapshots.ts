@@ -9,12 +9,12 @@ import {
   readdirSync,
   renameSync,
   rmSync,
-  writeFileSync,
+  writeSync,
 } from "node:fs";
 import { mkdir, readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { type CoreSnapshot, coreSnapshotVersion } from "@ghx/core";
-import { snapshotsKeptMax } from "./limits.ts";
+import { snapshotSyncChunkBytes, snapshotsKeptMax } from "./limits.ts";
 
 export interface SnapshotHeader {
   /** Revision of the last journal record the state includes. */
@@ -54,6 +54,8 @@ export class SnapshotDirectory {
    * Writes atomically (temp file, fdatasync, rename, directory fsync) and prunes old snapshots.
    * Synchronous: it runs on the snapshot worker's own thread, where blocking holds up nothing,
    * and an asynchronous write's callbacks waited there behind the backlog of journal records.
+   * Synced chunk by chunk: written whole, the tens of MB went to disk at the final sync, and every
+   * journal fsync meanwhile queued behind them (ack p99 60-140 ms at 30k commands/s).
    */
   writeSync(header: SnapshotHeader, stateJson: string): void {
     mkdirSync(this.directory, { recursive: true });
@@ -62,8 +64,11 @@ export class SnapshotDirectory {
     const temp = `${path}.tmp`;
     const file = openSync(temp, "w");
     try {
-      writeFileSync(file, `${JSON.stringify(header).slice(0, -1)},"state":${stateJson}}`);
-      fdatasyncSync(file);
+      const bytes = Buffer.from(`${JSON.stringify(header).slice(0, -1)},"state":${stateJson}}`);
+      for (let offset = 0; offset < bytes.length; ) {
+        offset += writeSync(file, bytes, offset, Math.min(snapshotSyncChunkBytes, bytes.length - offset));
+        fdatasyncSync(file);
+      }
     } finally {
       closeSync(file);
     }

@@ -5,10 +5,11 @@
 import { mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { stateHash } from "@ghx/core";
+import { coreSnapshotVersion, stateHash } from "@ghx/core";
 import { createMemoryEventStore, type EventStore } from "@ghx/eventstore";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { CoreRuntime, eventsStream, journalStream, recover, SnapshotDirectory } from "../src/index.ts";
+import { snapshotSyncChunkBytes } from "../src/limits.ts";
 import { marketSetup, order, symbol } from "./fixtures.ts";
 
 let dir: string;
@@ -176,5 +177,18 @@ describe("snapshots from the replica", () => {
     await expect(core.submitValid(order("after", "p", "sell", 1_000, 1))).rejects.toThrow(
       /not deterministic/,
     );
+  });
+});
+
+describe("snapshot files", () => {
+  it("a snapshot of several sync chunks is written whole, multi-byte text across chunk edges included", async () => {
+    const snapshots = new SnapshotDirectory(join(dir, "snapshots"));
+    // 3-byte characters: chunk edges fall inside them, as they will in real snapshots.
+    const filler = "€".repeat(Math.ceil((2.5 * snapshotSyncChunkBytes) / 3));
+    const state = { version: coreSnapshotVersion, filler };
+    snapshots.writeSync({ journalRevision: 7, seq: 42, hash: "h" }, JSON.stringify(state));
+    const written = await snapshots.latest();
+    expect(written).toMatchObject({ journalRevision: 7, seq: 42, hash: "h" });
+    expect((written!.state as unknown as typeof state).filler).toBe(filler);
   });
 });
