@@ -200,7 +200,7 @@ async function main(): Promise<void> {
         await setup(core, workload.setup);
         const saturated = await saturate(core, workload.next);
         console.log(
-          `file journal (fdatasync), saturated: ${saturated.opsPerS} commands/s, ${saturated.cpuUsPerCommand} CPU µs/command; snapshot replica behind by ${core.snapshotter?.lagRecords} journal records`,
+          `file journal (fdatasync), saturated: ${saturated.opsPerS} commands/s, ${saturated.cpuUsPerCommand} CPU µs/command; snapshot replica behind by ${core.status().snapshotReplicaLagRecords} journal records (${(core.status().snapshotReplicaLagBytes / 1e6).toFixed(1)} MB of JSON)`,
         );
         const latency = await openLoop(core, workload.next, offeredRate);
         console.log(`file journal, open loop ${offeredRate}/s: ${JSON.stringify(latency)}`);

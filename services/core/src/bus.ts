@@ -5,7 +5,7 @@ import { eventChannel, requestChannel } from "@ghx/bus";
 import { type CoreState, queries } from "@ghx/core";
 import { coreCommandSchema, coreEventSchema, rejectCodeSchema } from "@ghx/domain";
 import { z } from "zod";
-import type { CoreRuntime, SubmitResult } from "./runtime.ts";
+import type { CoreRuntime, CoreStatus, SubmitResult } from "./runtime.ts";
 
 const outcomeSchema = z.discriminatedUnion("status", [
   z.object({ status: z.literal("accepted"), seq: z.number().int(), orderId: z.number().int().optional() }),
@@ -37,6 +37,17 @@ export const coreQueryChannel = requestChannel("ghx.core.query", {
   reply: z.object({ result: z.unknown().optional() }),
 });
 
+/** The core's status (its queues), for the gateways' /metrics and /readyz. */
+export const coreStatusChannel = requestChannel("ghx.core.status", {
+  request: z.object({}),
+  reply: z.object({
+    lastSeq: z.number().int(),
+    pendingCommands: z.number().int(),
+    snapshotReplicaLagRecords: z.number().int(),
+    snapshotReplicaLagBytes: z.number().int(),
+  }) satisfies z.ZodType<CoreStatus>,
+});
+
 /**
  * Told to every gateway when a key is revoked, so none keeps trusting it from its key cache.
  * Sent before the reply to the revoking command (NATS keeps one publisher's order); at most once,
@@ -65,9 +76,11 @@ export function serveCore(bus: Bus, runtime: CoreRuntime): () => Promise<void> {
     },
     { queue: "core" },
   );
+  const status = bus.serve(coreStatusChannel, () => runtime.status(), { queue: "core" });
   return async () => {
     await commands.drain();
     await reads.drain();
+    await status.drain();
   };
 }
 
@@ -78,6 +91,7 @@ export function coreBusClient(bus: Bus, timeoutMs = 5_000) {
       bus.request(coreCommandChannel, coreCommandSchema.parse(command), { timeoutMs }),
     query: async (name: keyof typeof queries, ...args: (string | number)[]): Promise<unknown> =>
       (await bus.request(coreQueryChannel, { name, args }, { timeoutMs })).result,
+    status: (): Promise<CoreStatus> => bus.request(coreStatusChannel, {}, { timeoutMs }),
     /** Calls `handler` with the id of every key revoked from now on; returns the unsubscribe. */
     onApiKeyRevoked(handler: (keyId: string) => void): () => void {
       const subscription = bus.subscribe(apiKeyRevokedChannel, ({ keyId }) => handler(keyId));

@@ -11,7 +11,7 @@ import {
 } from "./limits.ts";
 import type { EventsRecord } from "./records.ts";
 import { recover } from "./replay.ts";
-import { CoreRuntime, type SubmitResult } from "./runtime.ts";
+import { CoreRuntime, type CoreStatus, type SubmitResult } from "./runtime.ts";
 import { SnapshotDirectory } from "./snapshots.ts";
 
 export interface EmbeddedCoreOptions {
@@ -48,6 +48,8 @@ export interface CoreClient {
   onEvents(listener: (record: EventsRecord) => void): () => void;
   stateHash(): string;
   readonly lastSeq: number;
+  /** How far the core's queues are filled (for /metrics and /readyz). */
+  status(): CoreStatus;
   /** Drains the journal, writes a final snapshot, closes the store if the core opened it. */
   close(): Promise<void>;
 }
@@ -89,6 +91,7 @@ export async function startEmbeddedCore(options: EmbeddedCoreOptions): Promise<C
     get lastSeq() {
       return runtime.state.lastSeq;
     },
+    status: () => runtime.status(),
     async close() {
       try {
         await runtime.close();

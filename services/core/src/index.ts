@@ -42,7 +42,14 @@ export {
   replayRecord,
   streamRecords,
 } from "./replay.ts";
-export { CoreOverloaded, CoreRuntime, CoreStopped, type SubmitResult } from "./runtime.ts";
+export {
+  CoreOverloaded,
+  CoreRuntime,
+  type CoreStatus,
+  CoreStopped,
+  type RuntimeOptions,
+  type SubmitResult,
+} from "./runtime.ts";
 export { SnapshotDirectory } from "./snapshots.ts";
 export { CoreStandby } from "./standby.ts";
 export { type Verification, VerificationFailed, verifyJournal } from "./verify.ts";

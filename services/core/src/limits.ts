@@ -6,6 +6,12 @@ export const batchCommandsMax = 8_192;
 export const recordOverheadBytes = 1_024;
 /** Commands waiting for the journal before submit() pushes back with CORE_OVERLOADED. */
 export const pendingCommandsMax = 200_000;
+/**
+ * Journal and events JSON (in characters) handed to the snapshot replica and not yet applied by
+ * it, before submit() pushes back with CORE_OVERLOADED: what a replica slower than the core may
+ * hold in memory. In the bench's saturated phase on two cores it peaked near 40 MB.
+ */
+export const snapshotReplicaLagMax = 256 * 1024 * 1024;
 /** How soon an ExpireOrders refused as overloaded is tried again. */
 export const expiryRetryMs = 100;
 /** Take a snapshot after this many commands or this much time, whichever comes first. */

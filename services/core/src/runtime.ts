@@ -22,6 +22,7 @@ import {
   expiryRetryMs,
   journalStream,
   pendingCommandsMax,
+  snapshotReplicaLagMax,
 } from "./limits.ts";
 import {
   type EventsRecord,
@@ -43,12 +44,25 @@ export interface SubmitResult {
   readonly duplicate: boolean;
 }
 
+/** How far the core's queues are filled: for /metrics and /readyz. */
+export interface CoreStatus {
+  /** Sequence number of the last command applied. */
+  readonly lastSeq: number;
+  /** Commands applied and not yet journaled (pushed back on at pendingCommandsMax). */
+  readonly pendingCommands: number;
+  /** Journal records the snapshot replica has yet to apply, and their JSON in characters. */
+  readonly snapshotReplicaLagRecords: number;
+  readonly snapshotReplicaLagBytes: number;
+}
+
 export interface RuntimeOptions {
   readonly store: EventStore;
   /** Where the snapshot worker writes (no snapshots without it); see snapshotter.ts. */
   readonly snapshots?: SnapshotDirectory;
   readonly snapshotEveryCommands: number;
   readonly snapshotEveryMs: number;
+  /** Push back on commands while the snapshot replica is this far behind (default snapshotReplicaLagMax). */
+  readonly snapshotReplicaLagMax?: number;
   /** Run the invariant checks after this many commands (0 = after every batch). */
   readonly invariantCheckEveryCommands: number;
   /** Wall clock for the sequencer; the core itself never reads one. */
@@ -151,6 +165,8 @@ export class CoreRuntime {
     if (this.failure) return Promise.reject(this.failure);
     if (this.closing) return Promise.reject(new CoreStopped("the core is closing"));
     if (this.pending >= pendingCommandsMax) return Promise.reject(new CoreOverloaded("journal queue full"));
+    if (this.snapshotReplicaBehind())
+      return Promise.reject(new CoreOverloaded("the snapshot replica is too far behind"));
     if (this.open.commands.length >= batchCommandsMax) {
       this.sealed.push(this.open);
       this.open = this.newBatch();
@@ -183,6 +199,24 @@ export class CoreRuntime {
     // Let every command submitted in this tick join the batch before it is cut.
     if (batch.commands.length === 1) queueMicrotask(() => this.flush());
     return promise;
+  }
+
+  status(): CoreStatus {
+    return {
+      lastSeq: this.state.lastSeq,
+      pendingCommands: this.pending,
+      snapshotReplicaLagRecords: this.snapshotter?.lagRecords ?? 0,
+      snapshotReplicaLagBytes: this.snapshotter?.lagBytes ?? 0,
+    };
+  }
+
+  /**
+   * The records waiting for the replica are held in memory; without a bound a core that outruns
+   * its replica for long would grow without end. Pushing back slows the core to the replica's pace.
+   */
+  private snapshotReplicaBehind(): boolean {
+    const lag = this.snapshotter?.lagBytes ?? 0;
+    return lag > (this.options.snapshotReplicaLagMax ?? snapshotReplicaLagMax);
   }
 
   /** The earliest GTD expiry came due: expire what is due in every book, then wait for the next. */

@@ -33,6 +33,8 @@ let snapshots: SnapshotDirectory;
 let sinceSnapshot = 0;
 let lastSnapshotMs = Date.now();
 let lastProgressMs = 0;
+let reportedRevision = -1;
+let progressTimer: NodeJS.Timeout | undefined;
 
 function snapshot(): void {
   sinceSnapshot = 0;
@@ -64,11 +66,26 @@ function apply({ revision, journal, events }: StoredRecord): void {
   journalRevision = revision;
   sinceSnapshot += record.commands.length;
   const now = Date.now();
-  if (now - lastProgressMs >= progressEveryMs) {
-    lastProgressMs = now;
-    send({ kind: "applied", journalRevision });
-  }
   if (sinceSnapshot >= schedule.everyCommands || now - lastSnapshotMs >= schedule.everyMs) snapshot();
+}
+
+/**
+ * Tells the core how far the replica is, at most every progressEveryMs, and once more when it has
+ * gone quiet, so that the lag the core reports (and pushes back on) comes down to zero.
+ */
+function reportProgress(): void {
+  if (reportedRevision === journalRevision) return;
+  const wait = lastProgressMs + progressEveryMs - Date.now();
+  if (wait > 0) {
+    progressTimer ??= setTimeout(() => {
+      progressTimer = undefined;
+      reportProgress();
+    }, wait);
+    return;
+  }
+  lastProgressMs = Date.now();
+  reportedRevision = journalRevision;
+  send({ kind: "applied", journalRevision });
 }
 
 function handle(message: SnapshotterMessage): void {
@@ -81,8 +98,10 @@ function handle(message: SnapshotterMessage): void {
       return;
     case "records":
       for (const record of message.records) apply(record);
+      reportProgress();
       return;
     case "close":
+      clearTimeout(progressTimer);
       if (message.snapshot && sinceSnapshot > 0) snapshot();
       send({ kind: "closed" });
       port.close();

@@ -65,9 +65,20 @@ function startWorker(entry: URL): Worker {
  */
 const sendEveryMs = 10;
 
+/** A group of records as sent, for the lag: its last revision and the bytes handed over up to it. */
+interface SentGroup {
+  readonly revision: number;
+  readonly handedOverBytes: number;
+}
+
 export class Snapshotter {
   private readonly worker: Worker;
   private unsent: StoredRecord[] = [];
+  /** Groups sent that the replica had not applied when it last said, oldest first. */
+  private readonly sentGroups: SentGroup[] = [];
+  /** JSON of every record handed over, in UTF-16 code units (what the strings hold in memory). */
+  private handedOverBytes = 0;
+  private appliedBytes = 0;
   private sendTimer: NodeJS.Timeout | undefined;
   private closing: Promise<void> | undefined;
   private stopped = false;
@@ -92,7 +103,7 @@ export class Snapshotter {
     this.worker.unref();
     this.worker.on("message", (message: SnapshotWorkerMessage) => {
       if (message.kind === "failed") this.fail(new Error(`snapshot worker: ${message.message}`));
-      else if (message.kind === "applied") this.appliedRevision = message.journalRevision;
+      else if (message.kind === "applied") this.applied(message.journalRevision);
       else if (message.kind === "written") for (const listener of this.written) listener(message.seq);
     });
     this.worker.on("error", (error) => this.fail(error));
@@ -102,6 +113,8 @@ export class Snapshotter {
   /** A journal record whose events are stored: the replica applies it. */
   committed(record: StoredRecord): void {
     this.sentRevision = record.revision;
+    this.handedOverBytes += record.journal.length;
+    for (const entry of record.events) this.handedOverBytes += entry.length;
     this.unsent.push(record);
     if (!this.sendTimer) {
       this.sendTimer = setTimeout(() => this.send(), sendEveryMs);
@@ -112,6 +125,14 @@ export class Snapshotter {
   /** Journal records handed over that the replica had not applied when it last said (a bound, not exact). */
   get lagRecords(): number {
     return this.sentRevision - this.appliedRevision;
+  }
+
+  /**
+   * The JSON of those records, which waits in memory for the replica (in characters; a bound,
+   * counted by whole groups as sent). The runtime pushes back on new commands above its limit.
+   */
+  get lagBytes(): number {
+    return this.handedOverBytes - this.appliedBytes;
   }
 
   /** Called with the seq of every snapshot written (for tests and operators' logs). */
@@ -151,7 +172,14 @@ export class Snapshotter {
     this.sendTimer = undefined;
     if (this.unsent.length === 0) return;
     this.post({ kind: "records", records: this.unsent });
+    this.sentGroups.push({ revision: this.sentRevision, handedOverBytes: this.handedOverBytes });
     this.unsent = [];
+  }
+
+  private applied(journalRevision: number): void {
+    this.appliedRevision = journalRevision;
+    while (this.sentGroups.length > 0 && this.sentGroups[0]!.revision <= journalRevision)
+      this.appliedBytes = this.sentGroups.shift()!.handedOverBytes;
   }
 
   private post(message: SnapshotterMessage): void {

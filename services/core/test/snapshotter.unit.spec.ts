@@ -8,7 +8,15 @@ import { join } from "node:path";
 import { coreSnapshotVersion, stateHash } from "@ghx/core";
 import { createMemoryEventStore, type EventStore } from "@ghx/eventstore";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { CoreRuntime, eventsStream, journalStream, recover, SnapshotDirectory } from "../src/index.ts";
+import {
+  CoreOverloaded,
+  CoreRuntime,
+  eventsStream,
+  journalStream,
+  type RuntimeOptions,
+  recover,
+  SnapshotDirectory,
+} from "../src/index.ts";
 import { snapshotSyncChunkBytes } from "../src/limits.ts";
 import { marketSetup, order, symbol } from "./fixtures.ts";
 
@@ -20,13 +28,19 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-async function runtimeOn(store: EventStore, snapshots: SnapshotDirectory, everyCommands: number) {
+async function runtimeOn(
+  store: EventStore,
+  snapshots: SnapshotDirectory,
+  everyCommands: number,
+  more: Partial<RuntimeOptions> = {},
+) {
   return new CoreRuntime(await recover(store, snapshots), {
     store,
     snapshots,
     snapshotEveryCommands: everyCommands,
     snapshotEveryMs: 1e12,
     invariantCheckEveryCommands: 0,
+    ...more,
   });
 }
 
@@ -92,6 +106,7 @@ describe("snapshots from the replica", () => {
     const blocked = join(dir, "not-a-directory");
     await writeFile(blocked, "");
     const failures: Error[] = [];
+    // Recovered without snapshots: reading the blocked directory would fail first.
     const core = new CoreRuntime(await recover(store, undefined), {
       store,
       snapshots: new SnapshotDirectory(blocked),
@@ -126,19 +141,42 @@ describe("snapshots from the replica", () => {
     expect(stateHash(recovered.state)).toBe(stateHash(core.state));
   });
 
+  it("pushes back on commands while the replica is behind its limit, and takes them again once it caught up", async () => {
+    const store = createMemoryEventStore();
+    // One record handed over is already too far behind.
+    const core = await runtimeOn(store, new SnapshotDirectory(join(dir, "snapshots")), 1e9, {
+      snapshotReplicaLagMax: 1,
+    });
+    const handedOver = new Promise<void>((resolve) => {
+      // Called as the record is handed to the replica; the replica's answer cannot arrive before
+      // a microtask queued here runs.
+      const stop = core.onEvents(() => {
+        stop();
+        queueMicrotask(resolve);
+      });
+    });
+    const first = core.submitValid(marketSetup()[0]!);
+    await handedOver;
+    await first;
+    const status = core.status();
+    expect(status.snapshotReplicaLagRecords).toBeGreaterThan(0);
+    expect(status.snapshotReplicaLagBytes).toBeGreaterThan(1);
+    await expect(core.submitValid(marketSetup()[1]!)).rejects.toThrow(CoreOverloaded);
+    // The replica reports once it has applied what it holds, so the lag comes back to zero.
+    await expect
+      .poll(() => core.status(), { timeout: 10_000 })
+      .toMatchObject({ snapshotReplicaLagRecords: 0, snapshotReplicaLagBytes: 0 });
+    const again = await core.submitValid(marketSetup()[1]!);
+    expect(again.outcome.status).toBe("accepted");
+    await core.close({ snapshot: false });
+  });
+
   it("checks each record's events against the core's, a record stored in parts included", async () => {
     // A 32 KiB append limit: closing a market with 400 resting asks stores its events in parts.
     const store = createMemoryEventStore({ maxAppendBytes: 32 * 1024 });
     const snapshots = new SnapshotDirectory(join(dir, "snapshots"));
     const failures: Error[] = [];
-    const core = new CoreRuntime(await recover(store, snapshots), {
-      store,
-      snapshots,
-      snapshotEveryCommands: 1e9,
-      snapshotEveryMs: 1e12,
-      invariantCheckEveryCommands: 0,
-      onFailure: (error) => failures.push(error),
-    });
+    const core = await runtimeOn(store, snapshots, 1e9, { onFailure: (error) => failures.push(error) });
     for (const command of marketSetup()) await core.submitValid(command);
     for (let i = 0; i < 400; i++) await core.submitValid(order(`ask${i}`, "p", "sell", 1_000 + i, 1));
     const closed = await core.submitValid({
@@ -158,11 +196,7 @@ describe("snapshots from the replica", () => {
   it("stops the core when a record's events differ from what the replica emits (a core that is not deterministic)", async () => {
     const store = createMemoryEventStore();
     const failures: Error[] = [];
-    const core = new CoreRuntime(await recover(store, undefined), {
-      store,
-      snapshots: new SnapshotDirectory(join(dir, "snapshots")),
-      snapshotEveryCommands: 1e9,
-      snapshotEveryMs: 1e12,
+    const core = await runtimeOn(store, new SnapshotDirectory(join(dir, "snapshots")), 1e9, {
       invariantCheckEveryCommands: 1e9,
       onFailure: (error) => failures.push(error),
     });

@@ -132,18 +132,13 @@ function operationsRoutes(ctx: GatewayContext, ready: () => boolean): void {
   const { app, metrics, core } = ctx;
   app.get("/healthz", async () => ({ status: "ok" }));
   app.get("/readyz", async (_request, reply) => {
-    let seq: number | undefined;
-    try {
-      seq = await core.lastSeq();
-    } catch {
-      seq = undefined;
-    }
-    const ok = seq !== undefined && ready();
+    const status = await core.status().catch(() => undefined);
+    const ok = status !== undefined && ready();
     reply.code(ok ? 200 : 503);
-    return { status: ok ? "ready" : "not_ready", coreSeq: seq ?? null };
+    return { status: ok ? "ready" : "not_ready", coreSeq: status?.lastSeq ?? null };
   });
   app.get("/metrics", async (_request, reply) => {
-    metrics.coreSeq.set(await core.lastSeq().catch(() => -1));
+    metrics.observeCore(await core.status().catch(() => undefined));
     reply.type(metrics.registry.contentType);
     return metrics.registry.metrics();
   });

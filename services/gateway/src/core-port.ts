@@ -11,7 +11,7 @@ import type {
   Position,
   ProductView,
 } from "@ghx/core";
-import type { CoreClient, coreBusClient, SubmitResult } from "@ghx/core-service";
+import type { CoreClient, CoreStatus, coreBusClient, SubmitResult } from "@ghx/core-service";
 import type { CoreCommand } from "@ghx/domain";
 
 export interface StoredApiKey {
@@ -46,8 +46,8 @@ export interface CorePort {
   account(accountId: string): Promise<AccountView | undefined>;
   /** The account's active keys; undefined when there is no such account. */
   apiKeys(accountId: string): Promise<readonly ApiKeyView[] | undefined>;
-  /** Sequence number of the last command the core applied (for /metrics and /readyz). */
-  lastSeq(): Promise<number>;
+  /** The core's last sequence number and queues (for /metrics and /readyz); rejects if it does not answer. */
+  status(): Promise<CoreStatus>;
 }
 
 /** The embedded core: queries run synchronously on the live state and copy out plain data. */
@@ -66,7 +66,7 @@ export function embeddedCorePort(core: CoreClient): CorePort {
     accounts: async (limit, after) => q.accounts(limit, after),
     account: async (accountId) => q.account(accountId),
     apiKeys: async (accountId) => q.apiKeys(accountId),
-    lastSeq: async () => core.lastSeq,
+    status: async () => core.status(),
   };
 }
 
@@ -86,14 +86,12 @@ type BusCoreClient = ReturnType<typeof coreBusClient>;
  */
 export function busCorePort(client: BusCoreClient, nowMs: () => number = Date.now): CorePort {
   const keys = new Map<string, { key: StoredApiKey; expiresAtMs: number }>();
-  let lastSeq = 0;
   const query = <T>(name: Parameters<BusCoreClient["query"]>[0], ...args: (string | number)[]) =>
     client.query(name, ...args) as Promise<T>;
   client.onApiKeyRevoked((keyId) => keys.delete(keyId));
   return {
     async submit(command) {
       const result = await client.submit(command);
-      lastSeq = Math.max(lastSeq, result.outcome.seq);
       // Not left to the broadcast, which may be handled after this reply.
       if (command.type === "RevokeApiKey" && result.outcome.status === "accepted") keys.delete(command.keyId);
       return result;
@@ -121,10 +119,6 @@ export function busCorePort(client: BusCoreClient, nowMs: () => number = Date.no
     accounts: (limit, after) => query("accounts", limit, ...(after === undefined ? [] : [after])),
     account: (accountId) => query("account", accountId),
     apiKeys: (accountId) => query("apiKeys", accountId),
-    /** A query round trip proves the core answers; the seq is the newest this gateway has seen. */
-    async lastSeq() {
-      await query("products");
-      return lastSeq;
-    },
+    status: () => client.status(),
   };
 }

@@ -1,5 +1,6 @@
 // Prometheus metrics (prom-client), one registry per gateway instance so tests and several
 // gateways in one process do not share counters.
+import type { CoreStatus } from "@ghx/core-service";
 import { Counter, Gauge, Histogram, Registry } from "prom-client";
 
 export class GatewayMetrics {
@@ -35,14 +36,35 @@ export class GatewayMetrics {
     buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
     registers: [this.registry],
   });
-  readonly coreSeq = new Gauge({
-    name: "ghx_core_last_seq",
-    help: "Sequence number of the last command the core applied",
-    registers: [this.registry],
-  });
-  readonly wsConnections = new Gauge({
-    name: "ghx_ws_connections",
-    help: "Open order-entry WebSocket connections",
-    registers: [this.registry],
-  });
+  readonly coreSeq = this.gauge(
+    "ghx_core_last_seq",
+    "Sequence number of the last command the core applied (-1: the core did not answer)",
+  );
+  /** The core's queues at each scrape, by their CoreStatus field. */
+  private readonly coreQueues = {
+    pendingCommands: this.gauge(
+      "ghx_core_pending_commands",
+      "Commands the core applied that are not yet journaled (it pushes back when its queue is full)",
+    ),
+    snapshotReplicaLagRecords: this.gauge(
+      "ghx_core_snapshot_replica_lag_records",
+      "Journal records the core's snapshot replica has yet to apply",
+    ),
+    snapshotReplicaLagBytes: this.gauge(
+      "ghx_core_snapshot_replica_lag_bytes",
+      "JSON characters of those records held in memory (the core pushes back above its limit)",
+    ),
+  } satisfies Partial<Record<keyof CoreStatus, Gauge>>;
+  readonly wsConnections = this.gauge("ghx_ws_connections", "Open order-entry WebSocket connections");
+
+  /** The core's status as of this scrape; a core that did not answer leaves its queues unknown (NaN). */
+  observeCore(status: CoreStatus | undefined): void {
+    this.coreSeq.set(status?.lastSeq ?? -1);
+    for (const [field, gauge] of Object.entries(this.coreQueues))
+      gauge.set(status?.[field as keyof typeof this.coreQueues] ?? Number.NaN);
+  }
+
+  private gauge(name: string, help: string): Gauge {
+    return new Gauge({ name, help, registers: [this.registry] });
+  }
 }

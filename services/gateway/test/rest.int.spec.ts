@@ -341,8 +341,16 @@ describe.each(exchangeModes)("%s exchange", (mode) => {
   describe("operations", () => {
     it("serves health, readiness and Prometheus metrics", async () => {
       expect((await ex.app.inject({ url: "/healthz" })).statusCode).toBe(200);
-      expect((await ex.app.inject({ url: "/readyz" })).json()).toMatchObject({ status: "ready" });
+      const ready = (await ex.app.inject({ url: "/readyz" })).json();
+      expect(ready).toMatchObject({ status: "ready", coreSeq: expect.any(Number) });
+      expect(ready.coreSeq).toBeGreaterThan(0);
       const metrics = await ex.app.inject({ url: "/metrics" });
+      // The core's own figures, whichever process it runs in.
+      const seq = Number(/^ghx_core_last_seq (\d+)$/m.exec(metrics.body)?.[1]);
+      expect(seq).toBeGreaterThanOrEqual(ready.coreSeq);
+      expect(metrics.body).toMatch(/^ghx_core_pending_commands \d+$/m);
+      expect(metrics.body).toMatch(/^ghx_core_snapshot_replica_lag_records \d+$/m);
+      expect(metrics.body).toMatch(/^ghx_core_snapshot_replica_lag_bytes \d+$/m);
       expect(metrics.headers["content-type"]).toContain("text/plain");
       expect(metrics.body).toMatch(
         /ghx_http_requests_total\{method="POST",route="\/v1\/orders",status="201"\} \d+/,
@@ -409,6 +417,9 @@ describe.skipIf(!natsAvailable())("a gateway whose core is not on the bus", () =
       expect(response.statusCode).toBe(503);
       expect(response.json()).toMatchObject({ code: "CORE_UNAVAILABLE" });
       expect((await gateway.app.inject({ method: "GET", url: "/readyz" })).statusCode).toBe(503);
+      const metrics = (await gateway.app.inject({ method: "GET", url: "/metrics" })).body;
+      expect(metrics).toMatch(/^ghx_core_last_seq -1$/m);
+      expect(metrics).toMatch(/^ghx_core_snapshot_replica_lag_bytes nan$/im);
     } finally {
       await gateway.app.close();
       await bus.close();
