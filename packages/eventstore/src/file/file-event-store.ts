@@ -1,7 +1,7 @@
-// The file adapter, the embedded default. Appends go through a group commit: every append that
-// arrives while a write is in flight joins the next batch, which is planned against the index
-// (expected revisions), written with one write and one fdatasync, and only then added to the
-// index and resolved. The index (streams, commitIds, global log) lives in memory and is rebuilt
+// The file adapter, the embedded default. Appends go through a group commit: the appends made in
+// one turn of the event loop, or while a write is in flight, form one batch, which is planned
+// against the index (expected revisions), written with one write and one fdatasync, and only
+// then added to the index and resolved. The index (streams, commitIds, global log) lives in memory and is rebuilt
 // on open by scanning the segments; payloads stay on disk and are read on demand.
 import { mkdir } from "node:fs/promises";
 import { type Commit, type PlannedCommit, resultOf, StoreIndex } from "../memory/store-index.ts";
@@ -149,7 +149,13 @@ class FileEventStore implements EventStore {
   }
 
   private async flushLoop(): Promise<void> {
-    while (this.queue.length > 0) await this.writeBatch(this.queue.splice(0));
+    while (this.queue.length > 0) {
+      // Appends made in the same turn of the event loop share one write and one fdatasync. A
+      // writer often appends again as soon as its last append resolves: the core appends batch
+      // N's events record and batch N+1's journal record in one turn, which took two syncs in a row.
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      await this.writeBatch(this.queue.splice(0));
+    }
     this.flushing = undefined;
   }
 
