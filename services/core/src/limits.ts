@@ -12,6 +12,13 @@ export const pendingCommandsMax = 200_000;
  * hold in memory. In the bench's saturated phase on two cores it peaked near 40 MB.
  */
 export const snapshotReplicaLagMax = 256 * 1024 * 1024;
+/**
+ * Headroom above both limits for the commands that relieve an overloaded core (cancels, kill
+ * switch, halts, key revocation, expiry; see runtime.ts): still bounded, but an operator's halt or
+ * a trader's cancel-all is not refused because the core is busy with new orders.
+ */
+export const relievingCommandsReserve = 20_000;
+export const relievingCommandsReplicaReserve = 32 * 1024 * 1024;
 /** How soon an ExpireOrders refused as overloaded is tried again. */
 export const expiryRetryMs = 100;
 /** Take a snapshot after this many commands or this much time, whichever comes first. */

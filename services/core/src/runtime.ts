@@ -22,6 +22,8 @@ import {
   expiryRetryMs,
   journalStream,
   pendingCommandsMax,
+  relievingCommandsReplicaReserve,
+  relievingCommandsReserve,
   snapshotReplicaLagMax,
 } from "./limits.ts";
 import {
@@ -80,6 +82,19 @@ interface Batch {
   readonly resolvers: ((result: SubmitResult) => void)[];
   readonly rejecters: ((error: Error) => void)[];
 }
+
+/**
+ * Commands that take risk off or control the market: admitted into a reserve above the queue
+ * limits, so that an overloaded core still takes the commands that relieve it.
+ */
+const relievingCommands: ReadonlySet<CoreCommand["type"]> = new Set([
+  "CancelOrder",
+  "MassCancel",
+  "KillSwitch",
+  "SetTradingState",
+  "RevokeApiKey",
+  "ExpireOrders",
+]);
 
 export class CoreOverloaded extends Error {
   override readonly name = "CoreOverloaded";
@@ -164,9 +179,8 @@ export class CoreRuntime {
   submitValid(command: CoreCommand): Promise<SubmitResult> {
     if (this.failure) return Promise.reject(this.failure);
     if (this.closing) return Promise.reject(new CoreStopped("the core is closing"));
-    if (this.pending >= pendingCommandsMax) return Promise.reject(new CoreOverloaded("journal queue full"));
-    if (this.snapshotReplicaBehind())
-      return Promise.reject(new CoreOverloaded("the snapshot replica is too far behind"));
+    const overloaded = this.overloaded(command);
+    if (overloaded) return Promise.reject(new CoreOverloaded(overloaded));
     if (this.open.commands.length >= batchCommandsMax) {
       this.sealed.push(this.open);
       this.open = this.newBatch();
@@ -211,12 +225,20 @@ export class CoreRuntime {
   }
 
   /**
-   * The records waiting for the replica are held in memory; without a bound a core that outruns
-   * its replica for long would grow without end. Pushing back slows the core to the replica's pace.
+   * Why the core refuses `command` for now, if it does. Two queues are bounded: commands applied
+   * and not yet journaled, and the records waiting in memory for the snapshot replica (a core
+   * that outran its replica for long would otherwise grow without end; pushing back slows it to
+   * the replica's pace). Relieving commands get a reserve above both.
    */
-  private snapshotReplicaBehind(): boolean {
-    const lag = this.snapshotter?.lagBytes ?? 0;
-    return lag > (this.options.snapshotReplicaLagMax ?? snapshotReplicaLagMax);
+  private overloaded(command: CoreCommand): string | undefined {
+    const relieving = relievingCommands.has(command.type);
+    if (this.pending >= pendingCommandsMax + (relieving ? relievingCommandsReserve : 0))
+      return "journal queue full";
+    const lagMax =
+      (this.options.snapshotReplicaLagMax ?? snapshotReplicaLagMax) +
+      (relieving ? relievingCommandsReplicaReserve : 0);
+    if ((this.snapshotter?.lagBytes ?? 0) > lagMax) return "the snapshot replica is too far behind";
+    return undefined;
   }
 
   /** The earliest GTD expiry came due: expire what is due in every book, then wait for the next. */

@@ -5,6 +5,7 @@ import type { EventStore } from "@ghx/eventstore";
 import { createMemoryEventStore } from "@ghx/eventstore";
 import { describe, expect, it } from "vitest";
 import {
+  CoreOverloaded,
   CoreRuntime,
   decodeCommand,
   type JournalRecord,
@@ -12,8 +13,9 @@ import {
   recover,
   type SubmitResult,
 } from "../src/index.ts";
+import { pendingCommandsMax } from "../src/limits.ts";
 import { journalRecord } from "../src/records.ts";
-import { appendedValue, interceptAppends, marketSetup, order } from "./fixtures.ts";
+import { appendedValue, interceptAppends, marketSetup, order, symbol } from "./fixtures.ts";
 
 /** A store whose journal appends wait until released (or fail when told to). */
 function gatedStore() {
@@ -99,6 +101,41 @@ describe("journal before ack, group commit", () => {
     await expect(core.submit(order("after-the-bug", "b", "buy", 500, 1))).rejects.toThrow(/CNY/);
     expect(failures).toHaveLength(1);
     expect(journalAppends).toHaveLength(1);
+  });
+
+  it("a stalled journal: new commands are refused as overloaded past pendingCommandsMax, a cancel-all or a halt still go in", async () => {
+    const { store, gates } = gatedStore();
+    const core = await runtimeOn(store);
+    const admitted = marketSetup().map((c) => core.submitValid(c));
+    const deposit = (id: string): CoreCommand => ({
+      type: "Deposit",
+      commandId: id,
+      accountId: "b",
+      currency: "CNY",
+      amount: 1,
+    });
+    for (let i = 0; core.status().pendingCommands < pendingCommandsMax; i++)
+      admitted.push(core.submitValid(deposit(`d${i}`)));
+    await expect(core.submitValid(deposit("one-too-many"))).rejects.toThrow(CoreOverloaded);
+    admitted.push(
+      core.submitValid({ type: "MassCancel", commandId: "cancel-all", accountId: "b" }),
+      core.submitValid({ type: "SetTradingState", commandId: "halt", symbol, state: "halted" }),
+    );
+    expect(core.status().pendingCommands).toBe(pendingCommandsMax + 2);
+    // The journal comes back: everything admitted is acknowledged, in order.
+    const all = Promise.all(admitted);
+    let done = false;
+    void all.finally(() => {
+      done = true;
+    });
+    while (!done) {
+      gates.shift()?.open();
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    const results = await all;
+    expect(results.slice(-2).map((r) => r.outcome.status)).toEqual(["accepted", "accepted"]);
+    expect(results.map((r) => r.outcome.seq)).toEqual(results.map((_, i) => i + 1));
+    await core.close({ snapshot: false });
   });
 
   it("rejects malformed commands without journaling them", async () => {
