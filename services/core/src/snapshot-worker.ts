@@ -1,9 +1,10 @@
 // The snapshot worker's thread (see snapshotter.ts): a replica of the core, fed the journal records
-// the core has stored, that checks it emits the events the core stored for each and writes a
-// snapshot at the first record boundary after one is due.
+// the core has stored, that checks it emits the events the core stored for each, runs the
+// invariant checks every so many commands, and writes a snapshot at the first record boundary
+// after one is due.
 import { setPriority } from "node:os";
 import { parentPort } from "node:worker_threads";
-import { type CoreSnapshot, type CoreState, encodeSnapshot, restoreState } from "@ghx/core";
+import { type CoreSnapshot, type CoreState, checkInvariants, encodeSnapshot, restoreState } from "@ghx/core";
 import { type EventsRecord, EventsRecordAssembler, type JournalRecord } from "./records.ts";
 import { replayRecord } from "./replay.ts";
 import { SnapshotDirectory } from "./snapshots.ts";
@@ -31,6 +32,7 @@ let journalRevision: number;
 let schedule: SnapshotSchedule;
 let snapshots: SnapshotDirectory;
 let sinceSnapshot = 0;
+let sinceInvariantCheck = 0;
 let lastSnapshotMs = Date.now();
 let lastProgressMs = 0;
 let reportedRevision = -1;
@@ -65,6 +67,12 @@ function apply({ revision, journal, events }: StoredRecord): void {
   }
   journalRevision = revision;
   sinceSnapshot += record.commands.length;
+  sinceInvariantCheck += record.commands.length;
+  // The replica's state is the core's (checked above), so a broken invariant here is the core's.
+  if (sinceInvariantCheck >= schedule.invariantCheckEveryCommands) {
+    sinceInvariantCheck = 0;
+    checkInvariants(state);
+  }
   const now = Date.now();
   if (sinceSnapshot >= schedule.everyCommands || now - lastSnapshotMs >= schedule.everyMs) snapshot();
 }

@@ -201,6 +201,30 @@ describe("snapshots from the replica", () => {
     expect((await snapshots.latest())!.hash).toBe(stateHash(core.state));
   });
 
+  it("runs the invariant checks on the replica: a broken one stops the core", async () => {
+    const store = createMemoryEventStore();
+    const setup = await runtimeOn(store, new SnapshotDirectory(join(dir, "setup")), 1e9);
+    for (const command of marketSetup()) await setup.submitValid(command);
+    await setup.close({ snapshot: false });
+    // Money out of nowhere in the state the core (and so its replica) starts from.
+    const recovered = await recover(store, undefined);
+    recovered.state.accounts.get("b")!.balances.get("CNY")!.available += 1;
+    const failures: Error[] = [];
+    const core = new CoreRuntime(recovered, {
+      store,
+      snapshots: new SnapshotDirectory(join(dir, "snapshots")),
+      snapshotEveryCommands: 1e9,
+      snapshotEveryMs: 1e12,
+      invariantCheckEveryCommands: 0,
+      onFailure: (error) => failures.push(error),
+    });
+    // Journaled before the replica sees it: the core's own thread no longer runs the checks.
+    expect((await core.submitValid(order("o1", "b", "buy", 1_000, 1))).outcome.status).toBe("accepted");
+    await expect.poll(() => failures.length, { timeout: 10_000 }).toBe(1);
+    expect(failures[0]!.message).toMatch(/snapshot worker: .*CNY/s);
+    await expect(core.submitValid(order("o2", "b", "buy", 1_000, 1))).rejects.toThrow(/CNY/);
+  });
+
   it("stops the core when a record's events differ from what the replica emits (a core that is not deterministic)", async () => {
     const store = createMemoryEventStore();
     const failures: Error[] = [];
