@@ -1,8 +1,9 @@
 // The file adapter, the embedded default. Appends go through a group commit: the appends made in
 // one turn of the event loop, or while a write is in flight, form one batch, which is planned
 // against the index (expected revisions), written with one write and one fdatasync, and only
-// then added to the index and resolved. The index (streams, commitIds, global log) lives in memory and is rebuilt
-// on open by scanning the segments; payloads stay on disk and are read on demand.
+// then added to the index and resolved. The index (streams, commitIds, global log) lives in
+// memory and is rebuilt on open by scanning the segments; payloads stay on disk and are read on
+// demand.
 import { mkdir } from "node:fs/promises";
 import { type Commit, type PlannedCommit, resultOf, StoreIndex } from "../memory/store-index.ts";
 import {
