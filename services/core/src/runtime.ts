@@ -100,8 +100,10 @@ const relievingCommands: ReadonlySet<CoreCommand["type"]> = new Set([
   "ExpireOrders",
 ]);
 
+/** Refused for now: nothing was applied. `code` travels with it over the bus (BusRemoteError). */
 export class CoreOverloaded extends Error {
   override readonly name = "CoreOverloaded";
+  readonly code = "CORE_OVERLOADED";
 }
 
 export class CoreStopped extends Error {

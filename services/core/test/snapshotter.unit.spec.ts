@@ -161,7 +161,10 @@ describe("snapshots from the replica", () => {
     const status = core.status();
     expect(status.snapshotReplicaLagRecords).toBeGreaterThan(0);
     expect(status.snapshotReplicaLagBytes).toBeGreaterThan(1);
-    await expect(core.submitValid(marketSetup()[1]!)).rejects.toThrow(CoreOverloaded);
+    const refused = core.submitValid(marketSetup()[1]!);
+    await expect(refused).rejects.toThrow(CoreOverloaded);
+    // The code travels with the refusal over the bus (BusRemoteError.code), for the gateways.
+    await expect(refused).rejects.toMatchObject({ code: "CORE_OVERLOADED" });
     // A command that relieves the core (here an operator's halt) goes into the reserve above the limit.
     const halt = await core.submitValid({
       type: "SetTradingState",

@@ -45,7 +45,7 @@ const statusText: Record<number, string> = {
   413: "Body too large",
   422: "Refused by the core (risk, matching or market state), or idempotency key reused",
   429: "Rate limited (see Retry-After and RateLimit-* headers)",
-  503: "The core is unavailable",
+  503: "The core is unavailable, or overloaded (see Retry-After)",
 };
 
 const authHeaders = ["GHX-Key", "GHX-Timestamp", "GHX-Nonce", "GHX-Signature"] as const;

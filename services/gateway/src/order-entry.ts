@@ -85,12 +85,9 @@ export class CommandSubmitter {
     try {
       result = await this.core.submit(command);
     } catch (error) {
-      this.metrics.rejects.inc({ code: "CORE_UNAVAILABLE" });
-      throw new ApiProblem(
-        "CORE_UNAVAILABLE",
-        // A timeout says nothing about whether the core applied it: say so, and how to find out.
-        `no answer from the core (${(error as Error).message}); the command may or may not have been applied: a retry with the same Idempotency-Key returns its outcome`,
-      );
+      const problem = unanswered(error);
+      this.metrics.rejects.inc({ code: problem.problem.code });
+      throw problem;
     }
     this.metrics.journalLag.observe((this.nowMs() - started) / 1000);
     const { outcome } = result;
@@ -326,4 +323,28 @@ export function orderIdFromWire(orderId: string, field = "orderId"): number {
   const id = /^[1-9]\d{0,15}$/.test(orderId) ? Number(orderId) : Number.NaN;
   if (!Number.isSafeInteger(id)) throw new ApiProblem("ORDER_NOT_FOUND", "no such open order", field);
   return id;
+}
+
+/**
+ * A submit the core did not answer with an outcome: refused as overloaded (in process the core's
+ * CoreOverloaded, over the bus a BusRemoteError, both with code CORE_OVERLOADED), in which case
+ * nothing was applied; or no answer at all, which says nothing about whether it was.
+ */
+function unanswered(error: unknown): ApiProblem {
+  const { code, message, remoteMessage } = error as {
+    code?: unknown;
+    message?: string;
+    remoteMessage?: string;
+  };
+  if (code === "CORE_OVERLOADED") {
+    return new ApiProblem(
+      "CORE_OVERLOADED",
+      `the core is overloaded (${remoteMessage ?? message}): nothing was applied; retry after a moment`,
+    );
+  }
+  return new ApiProblem(
+    "CORE_UNAVAILABLE",
+    // A timeout says nothing about whether the core applied it: say so, and how to find out.
+    `no answer from the core (${message}); the command may or may not have been applied: a retry with the same Idempotency-Key returns its outcome`,
+  );
 }

@@ -169,6 +169,9 @@ function installJsonBody(app: FastifyInstance): void {
   });
 }
 
+/** How long a client refused because the core is overloaded should wait (Retry-After). */
+const coreOverloadedRetryAfterSeconds = 1;
+
 const fastifyErrorCodes: Readonly<Record<string, Problem["code"]>> = {
   FST_ERR_CTP_BODY_TOO_LARGE: "BODY_TOO_LARGE",
   FST_ERR_CTP_INVALID_MEDIA_TYPE: "UNSUPPORTED_MEDIA_TYPE",
@@ -197,6 +200,7 @@ function installErrors(app: FastifyInstance, metrics: GatewayMetrics): void {
       body = problem("INTERNAL_ERROR", "internal error");
     }
     metrics.rejects.inc({ code: body.code });
+    if (body.code === "CORE_OVERLOADED") reply.header("retry-after", coreOverloadedRetryAfterSeconds);
     reply
       .code(body.status)
       .type(problemContentType)

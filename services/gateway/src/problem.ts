@@ -20,6 +20,7 @@ export type GatewayCode =
   | "IDEMPOTENCY_KEY_INVALID"
   | "IDEMPOTENCY_IN_PROGRESS"
   | "CORE_UNAVAILABLE"
+  | "CORE_OVERLOADED"
   | "NOT_LOGGED_IN";
 
 export type ProblemCode = RejectCode | GatewayCode;
@@ -75,6 +76,7 @@ export function statusForCode(code: ProblemCode): number {
       return 429;
     case "NONCE_CACHE_FULL":
     case "CORE_UNAVAILABLE":
+    case "CORE_OVERLOADED":
       return 503;
     case "INTERNAL_ERROR":
       return 500;

@@ -1,6 +1,6 @@
 import { createRequestSigner, generateApiKeyPair } from "@ghx/auth";
-import { connectNatsBus } from "@ghx/bus";
-import { coreBusClient } from "@ghx/core-service";
+import { BusRemoteError, connectNatsBus } from "@ghx/bus";
+import { CoreOverloaded, coreBusClient } from "@ghx/core-service";
 import { natsAvailable, startNatsServer } from "@ghx/testkit";
 import { Validator } from "@seriousme/openapi-schema-validator";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -11,7 +11,7 @@ import {
   keyFor,
   limitOrder,
   listFuture,
-  type SignedClient,
+  SignedClient,
   startTestExchange,
   type TestExchange,
 } from "./harness.ts";
@@ -358,6 +358,30 @@ describe.each(exchangeModes)("%s exchange", (mode) => {
       expect(metrics.body).toMatch(/ghx_orders_total\{command="PlaceOrder",result="accepted"\} \d+/);
       expect(metrics.body).toMatch(/ghx_rejects_total\{code="PRICE_OUT_OF_BAND"\} \d+/);
       expect(metrics.body).toContain("ghx_journal_ack_seconds_bucket");
+    });
+
+    it("answers 503 CORE_OVERLOADED with Retry-After when the core refuses a command as overloaded", async () => {
+      // What reaches the gateway in this mode when the core's queues are full (the core's own
+      // tests fill them: 200,000 commands behind a stalled journal).
+      const refusal =
+        mode === "embedded"
+          ? new CoreOverloaded("journal queue full")
+          : new BusRemoteError("ghx.core.command", "CORE_OVERLOADED", "journal queue full");
+      const gateway = await buildGateway({ core: { ...ex.port, submit: () => Promise.reject(refusal) } });
+      try {
+        const client = new SignedClient(gateway.app, alice.accountId, alice.signer);
+        const response = await client.request("POST", "/v1/orders", limitOrder("busy1", "buy", "20.00", 1), {
+          "idempotency-key": "busy-1",
+        });
+        expect(response.statusCode).toBe(503);
+        expect(response.headers["retry-after"]).toBe("1");
+        expect(response.json()).toMatchObject({
+          code: "CORE_OVERLOADED",
+          detail: expect.stringMatching(/journal queue full.*nothing was applied/),
+        });
+      } finally {
+        await gateway.app.close();
+      }
     });
 
     it("rate limits per key with RateLimit-* and Retry-After headers", async () => {
