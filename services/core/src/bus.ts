@@ -45,6 +45,7 @@ export const coreStatusChannel = requestChannel("ghx.core.status", {
     pendingCommands: z.number().int(),
     snapshotReplicaLagRecords: z.number().int(),
     snapshotReplicaLagBytes: z.number().int(),
+    lastSnapshotSeq: z.number().int(),
   }) satisfies z.ZodType<CoreStatus>,
 });
 

@@ -55,6 +55,8 @@ export interface CoreStatus {
   /** Journal records the snapshot replica has yet to apply, and their JSON in characters. */
   readonly snapshotReplicaLagRecords: number;
   readonly snapshotReplicaLagBytes: number;
+  /** Sequence number of the newest snapshot (0: none): a recovery now replays lastSeq minus it. */
+  readonly lastSnapshotSeq: number;
 }
 
 export interface RuntimeOptions {
@@ -130,6 +132,7 @@ export class CoreRuntime {
   private readonly expiry: ExpiryScheduler;
   /** The replica that writes snapshots, off this thread. */
   readonly snapshotter: Snapshotter | undefined;
+  private lastSnapshotSeq: number;
   /**
    * Names this writer in commit ids. The store dedupes appends by commit id, so two cores
    * writing the same sequence numbers must never share one: the old primary's append would
@@ -162,6 +165,11 @@ export class CoreRuntime {
         },
         (error) => this.fail(error),
       );
+    // The snapshot recovery started from, if any: recovery replayed the commands after it.
+    this.lastSnapshotSeq = recovered.state.lastSeq - recovered.replayedCommands;
+    this.snapshotter?.onWritten((seq) => {
+      this.lastSnapshotSeq = seq;
+    });
   }
 
   get failed(): Error | undefined {
@@ -228,6 +236,7 @@ export class CoreRuntime {
       pendingCommands: this.pending,
       snapshotReplicaLagRecords: this.snapshotter?.lagRecords ?? 0,
       snapshotReplicaLagBytes: this.snapshotter?.lagBytes ?? 0,
+      lastSnapshotSeq: this.lastSnapshotSeq,
     };
   }
 

@@ -70,6 +70,7 @@ describe("snapshots from the replica", () => {
     const journal = await store.readStream(journalStream);
     const latest = (await snapshots.latest())!;
     expect(latest.seq).toBe(written.at(-1));
+    expect(core.status().lastSnapshotSeq).toBe(latest.seq);
     const record = journal[latest.journalRevision]!.data as { first: number; commands: unknown[] };
     expect(record.first + record.commands.length - 1).toBe(latest.seq);
     // Every round is one group commit, so every snapshot falls at a round's end.
@@ -94,6 +95,7 @@ describe("snapshots from the replica", () => {
 
     // A restarted core starts its replica from the recovered state and carries on from there.
     const again = await runtimeOn(store, snapshots, 1e9);
+    expect(again.status().lastSnapshotSeq).toBe(latest.seq);
     expect((await again.submitValid(order("later", "b", "buy", 990, 1))).outcome.status).toBe("accepted");
     await again.close();
     expect((await snapshots.latest())!.seq).toBe(again.state.lastSeq);

@@ -40,8 +40,8 @@ export class GatewayMetrics {
     "ghx_core_last_seq",
     "Sequence number of the last command the core applied (-1: the core did not answer)",
   );
-  /** The core's queues at each scrape, by their CoreStatus field. */
-  private readonly coreQueues = {
+  /** The core's status at each scrape, by CoreStatus field. */
+  private readonly coreStatus = {
     pendingCommands: this.gauge(
       "ghx_core_pending_commands",
       "Commands the core applied that are not yet journaled (it pushes back when its queue is full)",
@@ -54,14 +54,18 @@ export class GatewayMetrics {
       "ghx_core_snapshot_replica_lag_bytes",
       "JSON characters of those records held in memory (the core pushes back above its limit)",
     ),
+    lastSnapshotSeq: this.gauge(
+      "ghx_core_last_snapshot_seq",
+      "Sequence number of the core's newest snapshot (0: none); a recovery replays the commands after it",
+    ),
   } satisfies Partial<Record<keyof CoreStatus, Gauge>>;
   readonly wsConnections = this.gauge("ghx_ws_connections", "Open order-entry WebSocket connections");
 
-  /** The core's status as of this scrape; a core that did not answer leaves its queues unknown (NaN). */
+  /** The core's status as of this scrape; a core that did not answer leaves it unknown (NaN). */
   observeCore(status: CoreStatus | undefined): void {
     this.coreSeq.set(status?.lastSeq ?? -1);
-    for (const [field, gauge] of Object.entries(this.coreQueues))
-      gauge.set(status?.[field as keyof typeof this.coreQueues] ?? Number.NaN);
+    for (const [field, gauge] of Object.entries(this.coreStatus))
+      gauge.set(status?.[field as keyof typeof this.coreStatus] ?? Number.NaN);
   }
 
   private gauge(name: string, help: string): Gauge {

@@ -351,6 +351,7 @@ describe.each(exchangeModes)("%s exchange", (mode) => {
       expect(metrics.body).toMatch(/^ghx_core_pending_commands \d+$/m);
       expect(metrics.body).toMatch(/^ghx_core_snapshot_replica_lag_records \d+$/m);
       expect(metrics.body).toMatch(/^ghx_core_snapshot_replica_lag_bytes \d+$/m);
+      expect(metrics.body).toMatch(/^ghx_core_last_snapshot_seq \d+$/m);
       expect(metrics.headers["content-type"]).toContain("text/plain");
       expect(metrics.body).toMatch(
         /ghx_http_requests_total\{method="POST",route="\/v1\/orders",status="201"\} \d+/,
