@@ -74,10 +74,7 @@ class FileEventStore implements EventStore {
 
   /** A record also holds its stream name and commit id: room for the longest of both. */
   get maxAppendBytes(): number {
-    return (
-      this.recordBytesMax -
-      recordBytes(Buffer.alloc(nameBytesMax), Buffer.alloc(nameBytesMax), Buffer.alloc(0))
-    );
+    return this.recordBytesMax - recordBytes(nameBytesMax, nameBytesMax, 0);
   }
 
   append(stream: string, events: readonly EventData[], options: AppendOptions): Promise<AppendResult> {

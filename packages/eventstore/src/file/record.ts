@@ -34,8 +34,9 @@ export type ParseResult =
   | { readonly kind: "torn" }
   | { readonly kind: "corrupt"; readonly reason: string };
 
-export function recordBytes(stream: Buffer, commitId: Buffer, events: Buffer): number {
-  return frameBytes + bodyHeaderBytes + stream.length + commitId.length + events.length;
+/** A record's size from the UTF-8 lengths of its stream name, commit id and events. */
+export function recordBytes(streamBytes: number, commitIdBytes: number, eventsBytes: number): number {
+  return frameBytes + bodyHeaderBytes + streamBytes + commitIdBytes + eventsBytes;
 }
 
 export function encodeRecord(
@@ -44,7 +45,7 @@ export function encodeRecord(
   commitId: Buffer,
   events: Buffer,
 ): Buffer {
-  const record = Buffer.allocUnsafe(recordBytes(stream, commitId, events));
+  const record = Buffer.allocUnsafe(recordBytes(stream.length, commitId.length, events.length));
   const bodyLength = record.length - frameBytes;
   let at = frameBytes;
   at = record.writeUInt8(formatVersion, at);
