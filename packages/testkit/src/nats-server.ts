@@ -14,7 +14,6 @@ export interface NatsNode {
   readonly port: number;
   readonly monitorPort: number;
   readonly storeDir: string;
-  process: ChildProcess;
   /** SIGKILL this node (crash tests). */
   kill(): Promise<void>;
   /** Start this node again on the same ports and store. */
@@ -71,11 +70,18 @@ function configText(spec: NodeSpec): string {
   return `${lines.join("\n")}\n`;
 }
 
-async function waitReady(spec: NodeSpec, clustered: boolean, child: ChildProcess): Promise<void> {
+/** A node that exited before it was ready; the start is retried on other ports. */
+class NodeExited extends Error {}
+
+async function waitReady(spec: NodeSpec, clustered: boolean, server: Launched): Promise<void> {
   const deadline = Date.now() + startTimeoutMs;
   let last = "";
   while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`nats-server ${spec.name} exited: ${last}`);
+    if (server.child.exitCode !== null) {
+      throw new NodeExited(
+        `nats-server ${spec.name} exited (${server.child.exitCode}): ${server.stderrTail()}`,
+      );
+    }
     try {
       const res = await fetch(`http://127.0.0.1:${spec.monitorPort}/jsz`);
       if (res.ok) {
@@ -91,55 +97,92 @@ async function waitReady(spec: NodeSpec, clustered: boolean, child: ChildProcess
   throw new Error(`nats-server ${spec.name} not ready after ${startTimeoutMs} ms: ${last}`);
 }
 
-function launch(binary: string, spec: NodeSpec): ChildProcess {
+const stderrTailBytes = 2_048;
+
+interface Launched {
+  readonly child: ChildProcess;
+  /** The end of what the server wrote to stderr: why it exited, when it did. */
+  stderrTail(): string;
+}
+
+function launch(binary: string, spec: NodeSpec): Launched {
   const child = spawn(binary, ["-c", spec.configFile], { stdio: ["ignore", "ignore", "pipe"] });
-  child.stderr?.resume();
-  return child;
+  let tail = "";
+  child.stderr?.setEncoding("utf8");
+  child.stderr?.on("data", (chunk: string) => {
+    tail = (tail + chunk).slice(-stderrTailBytes);
+  });
+  return { child, stderrTail: () => tail.trim() };
+}
+
+const exited = (child: ChildProcess): boolean => child.exitCode !== null || child.signalCode !== null;
+
+async function killChild(child: ChildProcess): Promise<void> {
+  // A process ended by a signal keeps exitCode null; signalCode tells it has gone.
+  if (exited(child)) return;
+  const gone = new Promise((r) => child.once("exit", r));
+  child.kill("SIGKILL");
+  await gone;
 }
 
 async function startNodes(specs: NodeSpec[], clustered: boolean): Promise<NatsServers> {
   const binary = natsServerBinary();
   if (!binary) throw new Error("nats-server is not installed");
-  const nodes: NatsNode[] = specs.map((spec) => {
+  const removeStores = () => {
+    for (const spec of specs) rmSync(join(spec.storeDir, ".."), { recursive: true, force: true });
+  };
+  const launched = specs.map((spec) => {
     writeFileSync(spec.configFile, configText(spec));
-    const node: NatsNode = {
-      name: spec.name,
-      url: `nats://127.0.0.1:${spec.port}`,
-      port: spec.port,
-      monitorPort: spec.monitorPort,
-      storeDir: spec.storeDir,
-      process: launch(binary, spec),
-      async kill() {
-        // A process ended by a signal keeps exitCode null; signalCode tells it has gone.
-        if (node.process.exitCode !== null || node.process.signalCode !== null) return;
-        const exited = new Promise((r) => node.process.once("exit", r));
-        node.process.kill("SIGKILL");
-        await exited;
-      },
-      async restart() {
-        await node.kill();
-        node.process = launch(binary, spec);
-        await waitReady(spec, clustered, node.process);
-      },
-    };
-    return node;
+    return launch(binary, spec);
   });
-  await Promise.all(nodes.map((node, i) => waitReady(specs[i]!, clustered, node.process)));
+  const nodes: NatsNode[] = specs.map((spec, i) => ({
+    name: spec.name,
+    url: `nats://127.0.0.1:${spec.port}`,
+    port: spec.port,
+    monitorPort: spec.monitorPort,
+    storeDir: spec.storeDir,
+    kill: () => killChild(launched[i]!.child),
+    async restart() {
+      await killChild(launched[i]!.child);
+      launched[i] = launch(binary, spec);
+      await waitReady(spec, clustered, launched[i]!);
+    },
+  }));
+  try {
+    await Promise.all(specs.map((spec, i) => waitReady(spec, clustered, launched[i]!)));
+  } catch (error) {
+    await Promise.all(nodes.map((n) => n.kill()));
+    removeStores();
+    throw error;
+  }
   return {
     nodes,
     servers: nodes.map((n) => n.url),
     async stop() {
       await Promise.all(nodes.map((n) => n.kill()));
-      for (const spec of specs) rmSync(join(spec.storeDir, ".."), { recursive: true, force: true });
+      removeStores();
     },
   };
 }
 
+/** Starts left to a node that exits at start-up: another process took one of its ports. */
+const startAttempts = 3;
+
+async function startOnFreshPorts(specs: () => Promise<NodeSpec[]>, clustered: boolean): Promise<NatsServers> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startNodes(await specs(), clustered);
+    } catch (error) {
+      if (!(error instanceof NodeExited) || attempt === startAttempts) throw error;
+    }
+  }
+}
+
 /** One JetStream node on free ports with a temp store (and a smaller max_payload, to test limits). */
-export async function startNatsServer(options: { maxPayloadBytes?: number } = {}): Promise<NatsServers> {
-  const dir = mkdtempSync(join(tmpdir(), "ghx-nats-"));
-  return startNodes(
-    [
+export function startNatsServer(options: { maxPayloadBytes?: number } = {}): Promise<NatsServers> {
+  return startOnFreshPorts(async () => {
+    const dir = mkdtempSync(join(tmpdir(), "ghx-nats-"));
+    return [
       {
         name: "n1",
         port: await freePort(),
@@ -148,27 +191,28 @@ export async function startNatsServer(options: { maxPayloadBytes?: number } = {}
         configFile: join(dir, "n1.conf"),
         ...options,
       },
-    ],
-    false,
-  );
+    ];
+  }, false);
 }
 
 /** A 3-node JetStream cluster (R3-capable) on free loopback ports with temp stores. */
-export async function startNatsCluster(size = 3): Promise<NatsServers> {
-  const clusterPorts: number[] = [];
-  for (let i = 0; i < size; i++) clusterPorts.push(await freePort());
-  const specs: NodeSpec[] = [];
-  for (let i = 0; i < size; i++) {
-    const dir = mkdtempSync(join(tmpdir(), `ghx-nats-c${i + 1}-`));
-    specs.push({
-      name: `c${i + 1}`,
-      port: await freePort(),
-      monitorPort: await freePort(),
-      clusterPort: clusterPorts[i]!,
-      routes: clusterPorts.filter((_, j) => j !== i),
-      storeDir: join(dir, "store"),
-      configFile: join(dir, `c${i + 1}.conf`),
-    });
-  }
-  return startNodes(specs, true);
+export function startNatsCluster(size = 3): Promise<NatsServers> {
+  return startOnFreshPorts(async () => {
+    const clusterPorts: number[] = [];
+    for (let i = 0; i < size; i++) clusterPorts.push(await freePort());
+    const specs: NodeSpec[] = [];
+    for (let i = 0; i < size; i++) {
+      const dir = mkdtempSync(join(tmpdir(), `ghx-nats-c${i + 1}-`));
+      specs.push({
+        name: `c${i + 1}`,
+        port: await freePort(),
+        monitorPort: await freePort(),
+        clusterPort: clusterPorts[i]!,
+        routes: clusterPorts.filter((_, j) => j !== i),
+        storeDir: join(dir, "store"),
+        configFile: join(dir, `c${i + 1}.conf`),
+      });
+    }
+    return specs;
+  }, true);
 }
