@@ -43,6 +43,7 @@ export const coreStatusChannel = requestChannel("ghx.core.status", {
   reply: z.object({
     lastSeq: z.number().int(),
     pendingCommands: z.number().int(),
+    pendingWaitMs: z.number().nonnegative(),
     snapshotReplicaLagRecords: z.number().int(),
     snapshotReplicaLagBytes: z.number().int(),
     lastSnapshotSeq: z.number().int(),

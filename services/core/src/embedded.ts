@@ -22,6 +22,8 @@ export interface EmbeddedCoreOptions {
   readonly snapshotEveryCommands?: number;
   readonly snapshotEveryMs?: number;
   readonly invariantCheckEveryCommands?: number;
+  /** See RuntimeOptions.pendingWaitMaxMs. */
+  readonly pendingWaitMaxMs?: number;
   readonly clock?: () => number;
   readonly onFailure?: (error: Error) => void;
 }
@@ -74,6 +76,7 @@ export async function startCoreRuntime(
     snapshotEveryCommands: options.snapshotEveryCommands ?? snapshotEveryCommandsDefault,
     snapshotEveryMs: options.snapshotEveryMs ?? snapshotEveryMsDefault,
     invariantCheckEveryCommands: options.invariantCheckEveryCommands ?? invariantCheckEveryCommandsDefault,
+    ...(options.pendingWaitMaxMs !== undefined ? { pendingWaitMaxMs: options.pendingWaitMaxMs } : {}),
     ...(options.clock ? { clock: options.clock } : {}),
     ...(options.onFailure ? { onFailure: options.onFailure } : {}),
   });

@@ -1,6 +1,7 @@
 // The core as its own process (distributed mode): commands arrive by bus request/reply from any
 // number of gateways, land on the journal, and are answered once durable.
 //   node --import tsx services/core/src/main.ts --data <dir> --nats <url,...> [--jetstream]
+//        [--snapshot-every <commands>] [--pending-wait-max-ms <ms>]
 // --jetstream keeps the journal and events in NATS JetStream (production); without it the file
 // event store under <dir>/events. Snapshots always go to <dir>/snapshots.
 // Prints one JSON line {"ready":true,...} when serving; exits non-zero if the core fails.
@@ -18,10 +19,13 @@ const { values } = parseArgs({
     nats: { type: "string" },
     jetstream: { type: "boolean", default: false },
     "snapshot-every": { type: "string" },
+    "pending-wait-max-ms": { type: "string" },
   },
 });
 if (!values.data || !values.nats) {
-  console.error("usage: main.ts --data <dir> --nats <url,...> [--jetstream] [--snapshot-every <commands>]");
+  console.error(
+    "usage: main.ts --data <dir> --nats <url,...> [--jetstream] [--snapshot-every <commands>] [--pending-wait-max-ms <ms>]",
+  );
   process.exit(2);
 }
 configureHeapForCore();
@@ -33,6 +37,7 @@ const runtime = await startCoreRuntime({
   dataDir: values.data,
   store,
   ...(values["snapshot-every"] ? { snapshotEveryCommands: Number(values["snapshot-every"]) } : {}),
+  ...(values["pending-wait-max-ms"] ? { pendingWaitMaxMs: Number(values["pending-wait-max-ms"]) } : {}),
   onFailure: (error) => {
     // Stop rather than carry on wrong: whatever is not journaled was never acknowledged.
     console.error(`core stopped: ${error.stack ?? error.message}`);

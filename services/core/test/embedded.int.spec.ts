@@ -62,7 +62,13 @@ describe("embedded core over the file store", () => {
     // JetStream takes 1 MiB per append by default; a small file-store limit plays that part.
     const events = join(dataDir, "events");
     const store = await openFileEventStore(events, { recordBytesMax: 256 * 1024 });
-    const core = await startCoreRuntime({ dataDir, store, snapshotEveryCommands: 50 });
+    // The burst must make one group commit to be cut: no 100 ms queue bound to split it.
+    const core = await startCoreRuntime({
+      dataDir,
+      store,
+      snapshotEveryCommands: 50,
+      pendingWaitMaxMs: Number.POSITIVE_INFINITY,
+    });
     for (const command of marketSetup()) await core.submitValid(command);
     const journalRecordsBefore = (await store.readStream(journalStream)).length;
     const burst = Array.from({ length: 2_000 }, (_, i) =>

@@ -10,6 +10,7 @@ import {
   decodeCommand,
   type JournalRecord,
   journalStream,
+  type RuntimeOptions,
   recover,
   type SubmitResult,
 } from "../src/index.ts";
@@ -27,15 +28,29 @@ function gatedStore() {
     journalAppends.push((appendedValue(data) as JournalRecord).commands.length);
     await new Promise<void>((open, fail) => gates.push({ open, fail }));
   });
-  return { store, gates, journalAppends };
+  /** Opens every journal append, as it comes, until `work` settles. */
+  const journaled = async <T>(work: Promise<T>): Promise<T> => {
+    let done = false;
+    void work.then(
+      () => (done = true),
+      () => (done = true),
+    );
+    while (!done) {
+      gates.shift()?.open();
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    return work;
+  };
+  return { store, gates, journalAppends, journaled };
 }
 
-async function runtimeOn(store: EventStore) {
+async function runtimeOn(store: EventStore, more: Partial<RuntimeOptions> = {}) {
   const options = {
     store,
     snapshotEveryCommands: 1e9,
     snapshotEveryMs: 1e12,
     invariantCheckEveryCommands: 0,
+    ...more,
   };
   return new CoreRuntime(await recover(store, undefined), options);
 }
@@ -104,8 +119,9 @@ describe("journal before ack, group commit", () => {
   });
 
   it("a stalled journal: new commands are refused as overloaded past pendingCommandsMax, a cancel-all or a halt still go in", async () => {
-    const { store, gates } = gatedStore();
-    const core = await runtimeOn(store);
+    const { store, journaled } = gatedStore();
+    // Filling the queue takes a while: only the count bound is under test here.
+    const core = await runtimeOn(store, { pendingWaitMaxMs: Number.POSITIVE_INFINITY });
     const admitted = marketSetup().map((c) => core.submitValid(c));
     const deposit = (id: string): CoreCommand => ({
       type: "Deposit",
@@ -123,18 +139,43 @@ describe("journal before ack, group commit", () => {
     );
     expect(core.status().pendingCommands).toBe(pendingCommandsMax + 2);
     // The journal comes back: everything admitted is acknowledged, in order.
-    const all = Promise.all(admitted);
-    let done = false;
-    void all.finally(() => {
-      done = true;
-    });
-    while (!done) {
-      gates.shift()?.open();
-      await new Promise((resolve) => setImmediate(resolve));
-    }
-    const results = await all;
+    const results = await journaled(Promise.all(admitted));
     expect(results.slice(-2).map((r) => r.outcome.status)).toEqual(["accepted", "accepted"]);
     expect(results.map((r) => r.outcome.seq)).toEqual(results.map((_, i) => i + 1));
+    await core.close({ snapshot: false });
+  });
+
+  it("a slow journal: new commands are refused once the oldest unjournaled one has waited past pendingWaitMaxMs, a cancel-all still goes in", async () => {
+    const { store, gates, journaled } = gatedStore();
+    let now = 1_000;
+    const stackTraceLimit = Error.stackTraceLimit;
+    const core = await runtimeOn(store, { pendingWaitMaxMs: 100, clock: () => now });
+    const admitted = marketSetup().map((c) => core.submitValid(c));
+    await settled(admitted);
+    now += 60;
+    admitted.push(core.submitValid(order("in-time", "b", "buy", 500, 1)));
+    now += 41;
+    const late = core.submitValid(order("too-late", "b", "buy", 500, 1));
+    await expect(late).rejects.toThrow(CoreOverloaded);
+    await expect(late).rejects.toThrow("commands wait longer than 100 ms for the journal");
+    // Refusals are cheap: no stack trace, and the process's own limit is left as it was.
+    expect(((await late.catch((e: unknown) => e)) as Error).stack).not.toMatch(/\n\s+at /);
+    expect(Error.stackTraceLimit).toBe(stackTraceLimit);
+    const lastSeq = core.state.lastSeq;
+    admitted.push(core.submitValid({ type: "MassCancel", commandId: "cancel-all", accountId: "b" }));
+    expect(core.state.lastSeq).toBe(lastSeq + 1);
+    // The setup batch is journaled: the oldest waiting is now "in-time", 41 ms old.
+    gates[0]!.open();
+    await Promise.all(admitted.slice(0, marketSetup().length));
+    admitted.push(core.submitValid(order("after", "b", "buy", 500, 1)));
+    now += 60;
+    await expect(core.submitValid(order("too-late-again", "b", "buy", 500, 1))).rejects.toThrow(
+      CoreOverloaded,
+    );
+    await journaled(Promise.all(admitted));
+    expect(core.status().pendingCommands).toBe(0);
+    const retried = await journaled(core.submitValid(order("too-late", "b", "buy", 500, 1)));
+    expect(retried.outcome.status).toBe("accepted");
     await core.close({ snapshot: false });
   });
 

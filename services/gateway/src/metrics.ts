@@ -46,6 +46,10 @@ export class GatewayMetrics {
       "ghx_core_pending_commands",
       "Commands the core applied that are not yet journaled (it pushes back when its queue is full)",
     ),
+    pendingWaitMs: this.gauge(
+      "ghx_core_pending_wait_ms",
+      "How long the oldest of those commands has waited (above 100 ms the core refuses new ones)",
+    ),
     snapshotReplicaLagRecords: this.gauge(
       "ghx_core_snapshot_replica_lag_records",
       "Journal records the core's snapshot replica has yet to apply",

@@ -349,6 +349,7 @@ describe.each(exchangeModes)("%s exchange", (mode) => {
       const seq = Number(/^ghx_core_last_seq (\d+)$/m.exec(metrics.body)?.[1]);
       expect(seq).toBeGreaterThanOrEqual(ready.coreSeq);
       expect(metrics.body).toMatch(/^ghx_core_pending_commands \d+$/m);
+      expect(metrics.body).toMatch(/^ghx_core_pending_wait_ms \d+(\.\d+)?$/m);
       expect(metrics.body).toMatch(/^ghx_core_snapshot_replica_lag_records \d+$/m);
       expect(metrics.body).toMatch(/^ghx_core_snapshot_replica_lag_bytes \d+$/m);
       expect(metrics.body).toMatch(/^ghx_core_last_snapshot_seq \d+$/m);
