@@ -36,7 +36,7 @@ const { values } = parseArgs({
     seconds: { type: "string", default: "4" },
     rate: { type: "string", default: "100000" },
     // Deep enough to keep group commits full; much deeper only meets the core's wait bound
-    // (100 ms of commands at this box's rate) and its refusals.
+    // (250 ms of commands at this box's rate) and its refusals.
     window: { type: "string", default: "5000" },
     "snapshot-every": { type: "string", default: String(snapshotEveryCommandsDefault) },
   },
@@ -69,11 +69,24 @@ async function withCore<T>(
   }
 }
 
+/** Acked, however long it takes: a refusal (the core's queue is full) is tried again. */
+async function submitUntilAcked(core: CoreRuntime, command: CoreCommand): Promise<void> {
+  for (;;) {
+    try {
+      await core.submitValid(command);
+      return;
+    } catch (error) {
+      if (!(error instanceof CoreOverloaded)) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+  }
+}
+
 /** In groups, each acked before the next: one burst of all would outwait the core's queue bound. */
 async function setup(core: CoreRuntime, commands: CoreCommand[]): Promise<void> {
   const group = 500;
   for (let i = 0; i < commands.length; i += group)
-    await Promise.all(commands.slice(i, i + group).map((c) => core.submitValid(c)));
+    await Promise.all(commands.slice(i, i + group).map((c) => submitUntilAcked(core, c)));
 }
 
 /** CPU time (user + system, every thread of the process) since `since`, in µs. */

@@ -62,7 +62,7 @@ describe("embedded core over the file store", () => {
     // JetStream takes 1 MiB per append by default; a small file-store limit plays that part.
     const events = join(dataDir, "events");
     const store = await openFileEventStore(events, { recordBytesMax: 256 * 1024 });
-    // The burst must make one group commit to be cut: no 100 ms queue bound to split it.
+    // The burst must make one group commit to be cut: no queue wait bound to split it.
     const core = await startCoreRuntime({
       dataDir,
       store,

@@ -110,7 +110,7 @@ describe.skipIf(!natsAvailable())("core over JetStream with the default 1 MiB cl
     const dataDir = await mkdtemp(join(tmpdir(), "ghx-core-js-parts-"));
     const store = await openJetStreamEventStore({ servers: nats.servers });
     try {
-      // One burst of 3,000 orders, validated one by one, outwaits the core's 100 ms queue bound
+      // One burst of 3,000 orders, validated one by one, can outwait the core's queue bound
       // on a slow box; the test is about the market close after it.
       const core = await startCoreRuntime({ dataDir, store, pendingWaitMaxMs: Number.POSITIVE_INFINITY });
       for (const command of marketSetup()) await core.submit(command);
