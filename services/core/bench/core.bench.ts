@@ -25,7 +25,7 @@ import type { CoreCommand } from "@ghx/domain";
 import { createMemoryEventStore, type EventStore, openFileEventStore } from "@ghx/eventstore";
 import hdr from "hdr-histogram-js";
 import { startCoreRuntime } from "../src/embedded.ts";
-import { configureHeapForCore } from "../src/heap.ts";
+import { configureHeapForCore, semiSpaceMb } from "../src/heap.ts";
 import { snapshotEveryCommandsDefault } from "../src/limits.ts";
 import { recover } from "../src/replay.ts";
 import { CoreOverloaded, type CoreRuntime } from "../src/runtime.ts";
@@ -305,6 +305,7 @@ async function main(): Promise<void> {
         replay_cpu_us_per_cmd: replayCpuUs,
         core_apply_us_per_cmd: alone.usPerCommand,
         core_apply_cpu_us_per_cmd: alone.cpuUsPerCommand,
+        semi_space_mb: semiSpaceMb() ?? "default",
         products: 50,
         accounts: 1_000,
         machine_json_mb_per_s: calibration,
