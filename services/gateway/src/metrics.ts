@@ -48,7 +48,7 @@ export class GatewayMetrics {
     ),
     pendingWaitMs: this.gauge(
       "ghx_core_pending_wait_ms",
-      "How long the oldest of those commands has waited (above 250 ms the core refuses new ones)",
+      "How long the oldest of those commands has waited, ms (past its bound, 250 by default, the core refuses new ones)",
     ),
     snapshotReplicaLagRecords: this.gauge(
       "ghx_core_snapshot_replica_lag_records",
