@@ -25,7 +25,7 @@ import type { CoreCommand } from "@ghx/domain";
 import { createMemoryEventStore, type EventStore, openFileEventStore } from "@ghx/eventstore";
 import hdr from "hdr-histogram-js";
 import { startCoreRuntime } from "../src/embedded.ts";
-import { configureHeapForCore, semiSpaceMb } from "../src/heap.ts";
+import { configureHeapForCore } from "../src/heap.ts";
 import { snapshotEveryCommandsDefault } from "../src/limits.ts";
 import { recover } from "../src/replay.ts";
 import { CoreOverloaded, type CoreRuntime } from "../src/runtime.ts";
@@ -87,6 +87,13 @@ async function setup(core: CoreRuntime, commands: CoreCommand[]): Promise<void> 
   const group = 500;
   for (let i = 0; i < commands.length; i += group)
     await Promise.all(commands.slice(i, i + group).map((c) => submitUntilAcked(core, c)));
+}
+
+/** The young generation's semi-space this process was started with, in MB (.npmrc sets it; see heap.ts). */
+function semiSpaceMb(): number | undefined {
+  const options = `${process.execArgv.join(" ")} ${process.env.NODE_OPTIONS ?? ""}`;
+  const match = /--max-semi-space-size[= ](\d+)/.exec(options);
+  return match ? Number(match[1]) : undefined;
 }
 
 /** CPU time (user + system, every thread of the process) since `since`, in µs. */

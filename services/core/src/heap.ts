@@ -23,13 +23,6 @@
 // pairs) ack p50 2.2 / 1.8 ms against 2.3 / 2.5 ms, p99 42 / 35 ms against 101 / 27 ms (noise).
 import { setFlagsFromString } from "node:v8";
 
-/** The young generation's semi-space this process was started with, in MB (undefined: V8's default). */
-export function semiSpaceMb(): number | undefined {
-  const options = `${process.execArgv.join(" ")} ${process.env.NODE_OPTIONS ?? ""}`;
-  const match = /--max-semi-space-size[= ](\d+)/.exec(options);
-  return match ? Number(match[1]) : undefined;
-}
-
 export function configureHeapForCore(): void {
   setFlagsFromString("--no-allocation-site-pretenuring");
 }

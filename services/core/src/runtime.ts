@@ -362,7 +362,6 @@ export class CoreRuntime {
   private async commitParts(parts: Part[]): Promise<void> {
     for (let i = 0; i < parts.length; i++) {
       try {
-        this.committing = parts[i]!.batch;
         await this.commit(parts[i]!);
       } catch (error) {
         // The parts not written yet are nowhere else to be rejected from.
@@ -407,6 +406,7 @@ export class CoreRuntime {
 
   private async commit(part: Part): Promise<void> {
     const { batch } = part;
+    this.committing = batch;
     try {
       await this.options.store.append(journalStream, [{ type: journalRecordType, data: part.journal }], {
         expectedRevision: this.journalRevision < 0 ? "no_stream" : BigInt(this.journalRevision),
