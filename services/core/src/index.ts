@@ -26,13 +26,19 @@ export {
   type CommandEvents,
   commandEvents,
   decodeCommand,
+  decodeEvent,
+  decodeEventsRecord,
   type EventsRecord,
   EventsRecordAssembler,
+  encodeEvent,
   encodeEventsRecord,
   eventsRecordType,
   type JournalCommand,
   type JournalRecord,
   journalRecordType,
+  type StoredEvent,
+  type StoredEventsRecord,
+  storedEventsRecord,
 } from "./records.ts";
 export {
   eventsRecords,
@@ -40,6 +46,7 @@ export {
   type Recovered,
   recover,
   replayRecord,
+  storedEventsRecords,
   streamRecords,
 } from "./replay.ts";
 export {

@@ -135,11 +135,139 @@ export const journalRecord = (
   commands: commands.map(encodeCommand),
 });
 
-export interface EventsRecord {
+/**
+ * An event as `core-events` stores it. The order events are nearly all of the stream, so they are
+ * written as positional tuples, as the journal writes order commands: less than half the JSON,
+ * which the core writes, the snapshot replica writes again to check it, and every consumer reads.
+ * `null` stands for an absent optional field; every other event is its object. Records written
+ * before the tuples existed hold only objects and decode unchanged.
+ */
+export type StoredEvent = EventTuple | CoreEvent;
+
+/** An order event or a reject: its tag (an index into tupleLayouts), then its fields in that layout's order. */
+export type EventTuple = readonly [tag: number, ...fields: (string | number | null)[]];
+
+// Indexes into tupleLayouts.
+const acceptedTag = 0;
+const tradeTag = 1;
+const cancelledTag = 2;
+const amendedTag = 3;
+const expiredTag = 4;
+const replacedTag = 5;
+const rejectedTag = 6;
+
+export function encodeEvent(event: CoreEvent): StoredEvent {
+  switch (event.type) {
+    case "OrderAccepted": {
+      const { orderId, accountId, clientOrderId, symbol, side, price, qty, tif } = event;
+      return [
+        acceptedTag,
+        orderId,
+        accountId,
+        clientOrderId,
+        symbol,
+        side,
+        price,
+        qty,
+        tif,
+        event.holdPerLot,
+        event.voucherHold,
+      ];
+    }
+    case "TradeExecuted": {
+      const { symbol, price, qty, makerOrderId, takerOrderId, makerAccountId, takerAccountId } = event;
+      const { takerSide, makerRemaining, takerRemaining } = event;
+      return [
+        tradeTag,
+        symbol,
+        price,
+        qty,
+        makerOrderId,
+        takerOrderId,
+        makerAccountId,
+        takerAccountId,
+        takerSide,
+        makerRemaining,
+        takerRemaining,
+      ];
+    }
+    case "OrderCancelled": {
+      const { orderId, accountId, symbol, side, price, qty, remaining, reason } = event;
+      return [cancelledTag, orderId, accountId, symbol, side, price, qty, remaining, reason];
+    }
+    case "OrderAmended": {
+      const { orderId, accountId, symbol, side, price, qty, remaining } = event;
+      return [amendedTag, orderId, accountId, symbol, side, price, qty, remaining];
+    }
+    case "OrderExpired": {
+      const { orderId, accountId, symbol, side, price, qty } = event;
+      return [expiredTag, orderId, accountId, symbol, side, price, qty];
+    }
+    case "OrderReplaced": {
+      const { orderId, accountId, symbol, price, qty, holdPerLot, voucherHold } = event;
+      return [replacedTag, orderId, accountId, symbol, price, qty, holdPerLot, voucherHold];
+    }
+    case "CommandRejected": {
+      const { commandId, commandType, accountId, code, message } = event;
+      return [rejectedTag, commandId, commandType, nullable(accountId), code, message];
+    }
+    default:
+      return event;
+  }
+}
+
+/** Per tag, the event type and its fields in tuple order (as encodeEvent writes them). */
+const tupleLayouts: readonly (readonly string[])[] = [
+  [
+    "OrderAccepted",
+    "orderId",
+    "accountId",
+    "clientOrderId",
+    "symbol",
+    "side",
+    "price",
+    "qty",
+    "tif",
+    "holdPerLot",
+    "voucherHold",
+  ],
+  [
+    "TradeExecuted",
+    "symbol",
+    "price",
+    "qty",
+    "makerOrderId",
+    "takerOrderId",
+    "makerAccountId",
+    "takerAccountId",
+    "takerSide",
+    "makerRemaining",
+    "takerRemaining",
+  ],
+  ["OrderCancelled", "orderId", "accountId", "symbol", "side", "price", "qty", "remaining", "reason"],
+  ["OrderAmended", "orderId", "accountId", "symbol", "side", "price", "qty", "remaining"],
+  ["OrderExpired", "orderId", "accountId", "symbol", "side", "price", "qty"],
+  ["OrderReplaced", "orderId", "accountId", "symbol", "price", "qty", "holdPerLot", "voucherHold"],
+  ["CommandRejected", "commandId", "commandType", "accountId", "code", "message"],
+];
+
+/** The event as the core emitted it, keys in the same order (a `null` field is left out). */
+export function decodeEvent(stored: StoredEvent): CoreEvent {
+  if (!Array.isArray(stored)) return stored as CoreEvent;
+  const tuple = stored as readonly unknown[];
+  const layout = tupleLayouts[tuple[0] as number];
+  if (!layout) throw new Error(`unknown stored event tag ${String(tuple[0])}`);
+  const event: Record<string, unknown> = { type: layout[0] };
+  for (let i = 1; i < layout.length; i++) if (tuple[i] !== null) event[layout[i]!] = tuple[i];
+  return event as CoreEvent;
+}
+
+/** A `core-events` record: in memory its events are CoreEvents, as stored StoredEvents. */
+export interface EventsRecord<E = CoreEvent> {
   readonly first: number;
   readonly ts: number[];
   /** Events per command, in command order (empty for a retried command id). */
-  readonly events: CoreEvent[][];
+  readonly events: E[][];
   /**
    * Set only on the parts of one command whose events do not fit one append of the store (a
    * market closing with tens of thousands of open orders): each part is its own `core-events`
@@ -151,6 +279,22 @@ export interface EventsRecord {
   readonly last?: boolean;
 }
 
+/** A record as `core-events` holds it. */
+export type StoredEventsRecord = EventsRecord<StoredEvent>;
+
+/** The record as stored (a whole record: parts are cut by encodeEventsRecord). */
+export const storedEventsRecord = ({ first, ts, events }: EventsRecord): StoredEventsRecord => ({
+  first,
+  ts,
+  events: events.map((commandEvents) => commandEvents.map(encodeEvent)),
+});
+
+/** A stored record (whole, or a part) with its events as the core emitted them. */
+export function decodeEventsRecord(stored: StoredEventsRecord): EventsRecord {
+  const events = stored.events.map((commandEvents) => commandEvents.map(decodeEvent));
+  return { ...stored, events };
+}
+
 /**
  * Bytes of a record's JSON around its commands or events (first, the keys, ts, from, last,
  * brackets): what the runtime counts per record when it cuts a batch, and per part here.
@@ -158,31 +302,32 @@ export interface EventsRecord {
 export const recordEnvelopeBytes = 128;
 
 /**
- * The events record encoded as the entries to append: the whole record when its JSON fits
- * `budget` bytes; else, for a single command, parts of at most `budget` bytes beginning at event
- * `from` (recovery resumes a record a crash cut short there); undefined for several commands that
- * do not fit (the runtime cuts a batch between commands first).
+ * The events record encoded (as stored: storedEventsRecord) as the entries to append: the whole
+ * record when its JSON fits `budget` bytes; else, for a single command, parts of at most `budget`
+ * bytes beginning at event `from` (recovery resumes a record a crash cut short there); undefined
+ * for several commands that do not fit (the runtime cuts a batch between commands first).
  */
 export function encodeEventsRecord(
   record: EventsRecord,
   budget: number,
   from = 0,
 ): EncodedJson[] | undefined {
+  const stored = storedEventsRecord(record);
   if (from === 0) {
-    const whole = new EncodedJson(JSON.stringify(record));
+    const whole = new EncodedJson(JSON.stringify(stored));
     if (whole.bytes <= budget) return [whole];
   }
-  if (record.events.length !== 1) return undefined;
-  const events = record.events[0]!;
+  if (stored.events.length !== 1) return undefined;
+  const events = stored.events[0]!;
   const part = (start: number, end: number, last: boolean) =>
     new EncodedJson(
       JSON.stringify({
-        first: record.first,
-        ts: record.ts,
+        first: stored.first,
+        ts: stored.ts,
         events: [events.slice(start, end)],
         from: start,
         last,
-      } satisfies EventsRecord),
+      } satisfies StoredEventsRecord),
     );
   const parts: EncodedJson[] = [];
   let start = from;
@@ -204,12 +349,12 @@ export class BrokenEventsParts extends Error {
   override readonly name = "BrokenEventsParts";
 }
 
-/** Joins the parts of a split events record; whole records pass straight through. */
-export class EventsRecordAssembler {
-  private pending: { first: number; ts: number[]; events: CoreEvent[] } | undefined;
+/** Joins the parts of a split events record (stored or decoded); whole records pass straight through. */
+export class EventsRecordAssembler<E = StoredEvent> {
+  private pending: { first: number; ts: number[]; events: E[] } | undefined;
 
   /** The whole record once `entry` completes one, else undefined (a part is held). */
-  push(entry: EventsRecord): EventsRecord | undefined {
+  push(entry: EventsRecord<E>): EventsRecord<E> | undefined {
     if (entry.from === undefined) {
       if (this.pending)
         throw new BrokenEventsParts(`record at seq ${entry.first} inside the parts of ${this.pending.first}`);

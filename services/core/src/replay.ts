@@ -13,11 +13,13 @@ import {
   replayPageRecordsMax,
 } from "./limits.ts";
 import {
+  decodeEventsRecord,
   type EventsRecord,
   EventsRecordAssembler,
   encodeEventsRecord,
   eventsRecordType,
   type JournalRecord,
+  type StoredEventsRecord,
   sequencedCommands,
 } from "./records.ts";
 import type { SnapshotDirectory } from "./snapshots.ts";
@@ -123,13 +125,13 @@ export interface Recovered {
   readonly replayedCommands: number;
 }
 
-/** Every whole events record after `afterRevision` (parts joined), with the revision of its last entry. */
-export async function* eventsRecords(
+/** Every whole events record after `afterRevision` as stored (parts joined), with the revision of its last entry. */
+export async function* storedEventsRecords(
   store: EventStore,
   afterRevision: number,
-): AsyncGenerator<{ revision: number; record: EventsRecord }> {
+): AsyncGenerator<{ revision: number; record: StoredEventsRecord }> {
   const parts = new EventsRecordAssembler();
-  const records = streamRecords<EventsRecord>(
+  const records = streamRecords<StoredEventsRecord>(
     store,
     eventsStream,
     afterRevision,
@@ -139,6 +141,15 @@ export async function* eventsRecords(
     const whole = parts.push(record);
     if (whole) yield { revision, record: whole };
   }
+}
+
+/** Every whole events record after `afterRevision`, decoded (parts joined), with the revision of its last entry. */
+export async function* eventsRecords(
+  store: EventStore,
+  afterRevision: number,
+): AsyncGenerator<{ revision: number; record: EventsRecord }> {
+  for await (const { revision, record } of storedEventsRecords(store, afterRevision))
+    yield { revision, record: decodeEventsRecord(record) };
 }
 
 /** The bytes of one append the core's records may take (the store's limit less room for the envelope). */
@@ -158,7 +169,7 @@ export async function eventsHead(store: EventStore): Promise<EventsHead> {
   const revision = await lastRevision(store, eventsStream);
   if (revision < 0) return { revision, completeThrough: 0 };
   const [last] = await store.readStream(eventsStream, { fromRevision: BigInt(revision), maxCount: 1 });
-  const record = last!.data as EventsRecord;
+  const record = last!.data as StoredEventsRecord;
   if (record.last === false) {
     const from = record.from! + record.events[0]!.length;
     return { revision, completeThrough: record.first - 1, partial: { seq: record.first, from } };

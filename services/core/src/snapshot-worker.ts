@@ -5,7 +5,12 @@
 import { setPriority } from "node:os";
 import { parentPort } from "node:worker_threads";
 import { type CoreSnapshot, type CoreState, checkInvariants, encodeSnapshot, restoreState } from "@ghx/core";
-import { type EventsRecord, EventsRecordAssembler, type JournalRecord } from "./records.ts";
+import {
+  EventsRecordAssembler,
+  type JournalRecord,
+  type StoredEventsRecord,
+  storedEventsRecord,
+} from "./records.ts";
 import { replayRecord } from "./replay.ts";
 import { SnapshotDirectory } from "./snapshots.ts";
 import type {
@@ -50,8 +55,8 @@ function snapshot(): void {
 function storedEvents(entries: readonly string[]): string {
   if (entries.length === 1) return entries[0]!;
   const parts = new EventsRecordAssembler();
-  let whole: EventsRecord | undefined;
-  for (const entry of entries) whole = parts.push(JSON.parse(entry) as EventsRecord);
+  let whole: StoredEventsRecord | undefined;
+  for (const entry of entries) whole = parts.push(JSON.parse(entry) as StoredEventsRecord);
   return JSON.stringify(whole);
 }
 
@@ -60,7 +65,7 @@ function apply({ revision, journal, events }: StoredRecord): void {
   if (revision !== journalRevision + 1)
     throw new Error(`journal record ${revision} after ${journalRevision}`);
   const record = JSON.parse(journal) as JournalRecord;
-  if (JSON.stringify(replayRecord(state, record)) !== storedEvents(events)) {
+  if (JSON.stringify(storedEventsRecord(replayRecord(state, record))) !== storedEvents(events)) {
     throw new Error(
       `the core is not deterministic: replaying journal record ${revision} (from seq ${record.first}) emits other events than the core stored`,
     );

@@ -3,7 +3,8 @@
 // snapshot's position equals the hash the snapshot recorded.
 import { initialState, stateHash } from "@ghx/core";
 import type { EventStore } from "@ghx/eventstore";
-import { eventsRecords, journalRecords, replayRecord } from "./replay.ts";
+import { storedEventsRecord } from "./records.ts";
+import { journalRecords, replayRecord, storedEventsRecords } from "./replay.ts";
 import type { SnapshotDirectory } from "./snapshots.ts";
 
 export interface Verification {
@@ -21,13 +22,13 @@ export class VerificationFailed extends Error {
 
 export async function verifyJournal(store: EventStore, snapshots?: SnapshotDirectory): Promise<Verification> {
   const snapshot = await snapshots?.latest();
-  const stored = eventsRecords(store, -1);
+  const stored = storedEventsRecords(store, -1);
   const state = initialState();
   let commands = 0;
   let records = 0;
   let compared = 0;
   for await (const { revision, record } of journalRecords(store, -1)) {
-    const replayed = JSON.stringify(replayRecord(state, record));
+    const replayed = JSON.stringify(storedEventsRecord(replayRecord(state, record)));
     commands += record.commands.length;
     records++;
     const next = await stored.next();

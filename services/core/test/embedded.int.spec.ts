@@ -6,9 +6,11 @@ import { openFileEventStore } from "@ghx/eventstore";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import {
   commandEvents,
+  decodeEventsRecord,
   type EventsRecord,
   eventsStream,
   journalStream,
+  type StoredEventsRecord,
   startCoreRuntime,
   startEmbeddedCore,
 } from "../src/index.ts";
@@ -118,7 +120,9 @@ describe("embedded core over the file store", () => {
     const events = await store.readStream(eventsStream);
     await store.close();
     expect(events).toHaveLength(journal.length);
-    const unpacked = events.flatMap((e) => [...commandEvents(e.data as EventsRecord)]);
+    const unpacked = events.flatMap((e) => [
+      ...commandEvents(decodeEventsRecord(e.data as StoredEventsRecord)),
+    ]);
     expect(unpacked.map((c) => c.seq)).toEqual([1, 2, 3, 4, 5, 6]);
     expect(unpacked[0]!.events[0]).toMatchObject({ type: "ProductListed" });
     expect(seen).toHaveLength(events.length);

@@ -15,14 +15,15 @@ import {
   eventsStream,
   journalStream,
   recover,
+  type StoredEventsRecord,
   verifyJournal,
 } from "../src/index.ts";
 import { appendedValue, interceptAppends, marketSetup, order, symbol } from "./fixtures.ts";
 
-const appendLimit = 32 * 1024;
+const appendLimit = 8 * 1024;
 const restingOrders = 400;
 
-/** Resting asks at distinct prices, then the market closes: one command, ~400 cancels (~80 KB of events). */
+/** Resting asks at distinct prices, then the market closes: one command, ~400 cancels (~24 KB of events). */
 const commands = (): CoreCommand[] => [
   ...marketSetup(),
   ...Array.from({ length: restingOrders }, (_, i) => order(`ask${i}`, "p", "sell", 1_000 + i, 1)),
@@ -47,7 +48,7 @@ async function submitAll(core: CoreRuntime) {
 }
 
 const storedEntries = async (store: EventStore) =>
-  (await store.readStream(eventsStream)).map((e) => e.data as EventsRecord);
+  (await store.readStream(eventsStream)).map((e) => e.data as StoredEventsRecord);
 
 async function wholeRecords(store: EventStore): Promise<EventsRecord[]> {
   const out: EventsRecord[] = [];
@@ -60,7 +61,7 @@ function crashingAtSecondPart() {
   const inner = createMemoryEventStore({ maxAppendBytes: appendLimit });
   let partsWritten = 0;
   const crashing = interceptAppends(inner, (stream, data) => {
-    const isPart = stream === eventsStream && (appendedValue(data) as EventsRecord).from !== undefined;
+    const isPart = stream === eventsStream && (appendedValue(data) as StoredEventsRecord).from !== undefined;
     if (isPart && ++partsWritten === 2) throw new Error("power cut");
   });
   return { inner, crashing };

@@ -13,8 +13,8 @@ import {
   type CoreRuntime,
   CoreStandby,
   coreBusClient,
-  type EventsRecord,
   eventsStream,
+  type StoredEventsRecord,
   startCoreRuntime,
   verifyJournal,
 } from "../src/index.ts";
@@ -105,8 +105,8 @@ describe.skipIf(!natsAvailable())("core over JetStream", () => {
 
 describe.skipIf(!natsAvailable())("core over JetStream with the default 1 MiB class of max_payload", () => {
   it("closes a market whose cancels exceed one message: events in parts, recovery and verify agree", async () => {
-    // 256 KiB plays the part of NATS's 1 MiB default: 3,000 cancels are ~450 KB of events.
-    const nats = await startNatsServer({ maxPayloadBytes: 256 * 1024 });
+    // 64 KiB plays the part of NATS's 1 MiB default: 3,000 cancels are ~180 KB of events.
+    const nats = await startNatsServer({ maxPayloadBytes: 64 * 1024 });
     const dataDir = await mkdtemp(join(tmpdir(), "ghx-core-js-parts-"));
     const store = await openJetStreamEventStore({ servers: nats.servers });
     try {
@@ -122,7 +122,7 @@ describe.skipIf(!natsAvailable())("core over JetStream with the default 1 MiB cl
       const hash = stateHash(core.state);
       await core.close();
 
-      const entries = (await store.readStream(eventsStream)).map((e) => e.data as EventsRecord);
+      const entries = (await store.readStream(eventsStream)).map((e) => e.data as StoredEventsRecord);
       expect(entries.filter((e) => e.from !== undefined).length).toBeGreaterThanOrEqual(2);
       const verified = await verifyJournal(store);
       expect(verified.eventsRecordsCompared).toBe(verified.journalRecords);

@@ -185,8 +185,8 @@ describe("snapshots from the replica", () => {
   });
 
   it("checks each record's events against the core's, a record stored in parts included", async () => {
-    // A 32 KiB append limit: closing a market with 400 resting asks stores its events in parts.
-    const store = createMemoryEventStore({ maxAppendBytes: 32 * 1024 });
+    // An 8 KiB append limit: closing a market with 400 resting asks (~24 KB of events) stores them in parts.
+    const store = createMemoryEventStore({ maxAppendBytes: 8 * 1024 });
     const snapshots = new SnapshotDirectory(join(dir, "snapshots"));
     const failures: Error[] = [];
     const core = await runtimeOn(store, snapshots, 1e9, { onFailure: (error) => failures.push(error) });

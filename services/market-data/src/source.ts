@@ -4,40 +4,55 @@
 
 import {
   commandEvents,
+  decodeEventsRecord,
   type EventsRecord,
   EventsRecordAssembler,
   eventsRecordType,
   eventsStream,
+  type StoredEventsRecord,
 } from "@ghx/core-service";
-import { coreEventSchema } from "@ghx/domain";
+import { type CoreEvent, coreEventSchema } from "@ghx/domain";
 import type { EventStore, RecordedEvent } from "@ghx/eventstore";
 import { z } from "zod";
 import type { CommandEvents } from "./projections/market.ts";
 
-const eventsRecordSchema = z
+/** A record as stored: its events are checked once decoded (most are positional tuples). */
+const storedEventsRecordSchema = z
   .object({
     first: z.number().int().positive(),
     ts: z.array(z.number().int().nonnegative()),
-    events: z.array(z.array(coreEventSchema)),
+    events: z.array(z.array(z.unknown())),
     from: z.number().int().nonnegative().optional(),
     last: z.boolean().optional(),
   })
   .refine((r) => r.ts.length === r.events.length, "one time per command");
 
+const recordEventsSchema = z.array(z.array(coreEventSchema));
+
 export class BadEventsRecord extends Error {
   override readonly name = "BadEventsRecord";
 }
 
-/** One `core-events` entry, validated: a whole record or a part; a malformed one is a specific error. */
+/** One `core-events` entry, decoded and validated: a whole record or a part; a malformed one is a specific error. */
 function eventsRecordOf(event: RecordedEvent): EventsRecord {
-  const parsed = eventsRecordSchema.safeParse(event.data);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new BadEventsRecord(
-      `${event.stream}@${event.revision}: ${issue?.path.join(".") ?? ""} ${issue?.message ?? "malformed"}`,
+  const where = `${event.stream}@${event.revision}`;
+  const bad = (issues: readonly z.ZodIssue[], prefix: string) => {
+    const issue = issues[0];
+    return new BadEventsRecord(
+      `${where}: ${prefix}${issue?.path.join(".") ?? ""} ${issue?.message ?? "malformed"}`,
     );
+  };
+  const stored = storedEventsRecordSchema.safeParse(event.data);
+  if (!stored.success) throw bad(stored.error.issues, "");
+  let record: EventsRecord;
+  try {
+    record = decodeEventsRecord(stored.data as StoredEventsRecord);
+  } catch (error) {
+    throw new BadEventsRecord(`${where}: ${error instanceof Error ? error.message : String(error)}`);
   }
-  return parsed.data;
+  const events = recordEventsSchema.safeParse(record.events);
+  if (!events.success) throw bad(events.error.issues, "events.");
+  return { ...record, events: events.data };
 }
 
 export interface FollowOptions {
@@ -60,7 +75,7 @@ export async function followCoreEvents(store: EventStore, options: FollowOptions
     ...(options.signal ? { signal: options.signal } : {}),
     streamPrefixes: [eventsStream, ...(options.otherPrefixes ?? [])],
   });
-  const parts = new EventsRecordAssembler();
+  const parts = new EventsRecordAssembler<CoreEvent>();
   for await (const item of subscription) {
     if (item.kind === "caughtUp") {
       options.onCaughtUp?.(item.position);

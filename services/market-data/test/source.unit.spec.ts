@@ -72,4 +72,16 @@ describe("followCoreEvents", () => {
     await expect(follow(store)).rejects.toThrow(BadEventsRecord);
     await expect(follow(store)).rejects.toThrow("core-events@0");
   });
+
+  it("refuses a stored tuple that does not decode to a valid event, or of no known kind", async () => {
+    const [stored] = encodeEventsRecord({ first: 1, ts: [5], events: [[cancelled(100)]] }, 8 * 1024)!;
+    const record = JSON.parse(stored!.json) as { first: number; ts: number[]; events: unknown[][] };
+    const cut = { ...record, events: [[(record.events[0]![0] as unknown[]).slice(0, 5)]] };
+    const shortStore = createMemoryEventStore();
+    await append(shortStore, [cut]);
+    await expect(follow(shortStore)).rejects.toThrow(/core-events@0: events\.0\.0\./);
+    const unknownStore = createMemoryEventStore();
+    await append(unknownStore, [{ ...record, events: [[[99, 1]]] }]);
+    await expect(follow(unknownStore)).rejects.toThrow("core-events@0: unknown stored event tag 99");
+  });
 });
