@@ -21,6 +21,15 @@
 // 45.6 / 44.5 / 50.5k, 34.9-37.9 CPU µs/command against 37.8-42.3; 128 MB gained less (47.7-48.4k).
 // Full core bench, 2 pairs: saturated 48.2 / 48.5k against 44.3 / 35.9k; at 20k/s offered (2 more
 // pairs) ack p50 2.2 / 1.8 ms against 2.3 / 2.5 ms, p99 42 / 35 ms against 101 / 27 ms (noise).
+//
+// V8's background thread pool sized by the machine (`--v8-pool-size=0`, also from .npmrc): Node
+// then takes one thread fewer than the available parallelism (one on two cores) instead of its
+// fixed 4. The pool runs the parallel scavenges' helpers and concurrent marking; on two cores the
+// four helpers, this thread and the snapshot replica took turns, and a scavenge waited for helpers
+// that were descheduled. Interleaved on 2026-12-07 (throwaway scripts over the bench's workload on
+// the file store, a slow hour of the box): saturated, 10 pairs of 3 s, 8 won, median 38.8k against
+// 35.9k commands/s; open loop at 20k/s, 5 pairs of 5 s, every one won: ack p90 10-17 ms against
+// 19-42 ms, p99 30-63 ms against 81-160 ms.
 import { setFlagsFromString } from "node:v8";
 
 export function configureHeapForCore(): void {
