@@ -16,6 +16,9 @@
 // snapshot worker, whose replica's CPU time counts in cpu_us_per_cmd).
 // Options: --seconds <s per phase> --rate <offered commands/s> --window <outstanding commands>
 //          --snapshot-every <commands>
+//          --only saturated|open: that phase alone (the open loop at --rate), after a 1 s saturated
+//          warm-up: short runs to interleave when comparing two revisions or two sets of V8 flags
+//          on a noisy box, where one run of each proves little.
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -39,12 +42,15 @@ const { values } = parseArgs({
     // (250 ms of commands at this box's rate) and its refusals.
     window: { type: "string", default: "5000" },
     "snapshot-every": { type: "string", default: String(snapshotEveryCommandsDefault) },
+    only: { type: "string" },
   },
 });
 const phaseMs = Number(values.seconds) * 1000;
 const offeredRate = Number(values.rate);
 const windowMax = Number(values.window);
 const snapshotEveryCommands = Number(values["snapshot-every"]);
+/** Before a phase run alone (--only): setup leaves the JIT cold and the books empty. */
+const warmUpMs = 1_000;
 
 const newHistogram = () =>
   hdr.build({
@@ -89,10 +95,10 @@ async function setup(core: CoreRuntime, commands: CoreCommand[]): Promise<void> 
     await Promise.all(commands.slice(i, i + group).map((c) => submitUntilAcked(core, c)));
 }
 
-/** The young generation's semi-space this process was started with, in MB (.npmrc sets it; see heap.ts). */
-function semiSpaceMb(): number | undefined {
+/** A numeric V8 flag this process was started with (.npmrc sets two; see heap.ts). */
+function startFlag(name: string): number | undefined {
   const options = `${process.execArgv.join(" ")} ${process.env.NODE_OPTIONS ?? ""}`;
-  const match = /--max-semi-space-size[= ](\d+)/.exec(options);
+  const match = new RegExp(`--${name}[= ](\\d+)`).exec(options);
   return match ? Number(match[1]) : undefined;
 }
 
@@ -113,6 +119,7 @@ const perCommand = (micros: number, commands: number) => Math.round((micros / co
 async function saturate(
   core: CoreRuntime,
   next: () => CoreCommand,
+  durationMs = phaseMs,
 ): Promise<{ opsPerS: number; acked: number; refused: number; cpuUsPerCommand: number }> {
   let acked = 0;
   let refused = 0;
@@ -122,7 +129,7 @@ async function saturate(
   const again: CoreCommand[] = [];
   const cpu = process.cpuUsage();
   const started = performance.now();
-  const deadline = started + phaseMs;
+  const deadline = started + durationMs;
   await new Promise<void>((resolve, reject) => {
     const pumpSoon = () => {
       if (pumpDue) return;
@@ -233,6 +240,58 @@ function machineJsonMbPerS(): number {
   return Math.round((sample.length * 10) / ((performance.now() - started) / 1000) / 1e6);
 }
 
+/** One phase alone after a warm-up (--only); its JSON line is the last line. */
+async function onePhase(phase: string): Promise<void> {
+  if (phase !== "saturated" && phase !== "open") throw new Error(`--only: saturated or open, not ${phase}`);
+  configureHeapForCore();
+  const workload = mixedWorkload();
+  const dir = await mkdtemp(join(tmpdir(), "ghx-core-bench-"));
+  try {
+    const store = await openFileEventStore(join(dir, "events"));
+    const result = await withCore(store, dir, async (core) => {
+      await setup(core, workload.setup);
+      await saturate(core, workload.next, warmUpMs);
+      if (phase === "open") {
+        const { offered_per_s, p50_us, p99_us, p999_us, max_us, overloaded } = await openLoop(
+          core,
+          workload.next,
+          offeredRate,
+        );
+        return {
+          bench: "core-open-loop",
+          ops_per_s: offered_per_s,
+          p50_us,
+          p99_us,
+          p999_us,
+          max_us,
+          overloaded,
+        };
+      }
+      const saturated = await saturate(core, workload.next);
+      return {
+        bench: "core-saturated",
+        ops_per_s: saturated.opsPerS,
+        p50_us: null,
+        p99_us: null,
+        cpu_us_per_cmd: saturated.cpuUsPerCommand,
+        refused: saturated.refused,
+      };
+    });
+    await store.close();
+    const { snapshots: _, ...line } = result;
+    console.log(
+      JSON.stringify({
+        ...line,
+        seconds: phaseMs / 1000,
+        semi_space_mb: startFlag("max-semi-space-size") ?? "default",
+        v8_pool_size: startFlag("v8-pool-size") ?? "default",
+      }),
+    );
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
 async function main(): Promise<void> {
   // As the core's own process and the embedded exchange run.
   configureHeapForCore();
@@ -312,7 +371,8 @@ async function main(): Promise<void> {
         replay_cpu_us_per_cmd: replayCpuUs,
         core_apply_us_per_cmd: alone.usPerCommand,
         core_apply_cpu_us_per_cmd: alone.cpuUsPerCommand,
-        semi_space_mb: semiSpaceMb() ?? "default",
+        semi_space_mb: startFlag("max-semi-space-size") ?? "default",
+        v8_pool_size: startFlag("v8-pool-size") ?? "default",
         products: 50,
         accounts: 1_000,
         machine_json_mb_per_s: calibration,
@@ -324,4 +384,4 @@ async function main(): Promise<void> {
   }
 }
 
-await main();
+await (values.only === undefined ? main() : onePhase(values.only));
