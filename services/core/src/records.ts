@@ -289,6 +289,9 @@ export const storedEventsRecord = ({ first, ts, events }: EventsRecord): StoredE
   events: events.map((commandEvents) => commandEvents.map(encodeEvent)),
 });
 
+/** The record's JSON as stored: what the replica and `core verify` compare byte for byte. */
+export const storedEventsJson = (record: EventsRecord): string => JSON.stringify(storedEventsRecord(record));
+
 /** A stored record (whole, or a part) with its events as the core emitted them. */
 export function decodeEventsRecord(stored: StoredEventsRecord): EventsRecord {
   const events = stored.events.map((commandEvents) => commandEvents.map(decodeEvent));
@@ -312,11 +315,11 @@ export function encodeEventsRecord(
   budget: number,
   from = 0,
 ): EncodedJson[] | undefined {
-  const stored = storedEventsRecord(record);
   if (from === 0) {
-    const whole = new EncodedJson(JSON.stringify(stored));
+    const whole = new EncodedJson(storedEventsJson(record));
     if (whole.bytes <= budget) return [whole];
   }
+  const stored = storedEventsRecord(record);
   if (stored.events.length !== 1) return undefined;
   const events = stored.events[0]!;
   const part = (start: number, end: number, last: boolean) =>

@@ -30,6 +30,7 @@ import {
 import {
   type EventsRecord,
   encodeCommand,
+  encodeEvent,
   encodeEventsRecord,
   eventsRecordType,
   journalRecord,
@@ -390,7 +391,8 @@ export class CoreRuntime {
     for (let i = 0; i < batch.commands.length; i++) {
       // + the command's sequencer time and separators
       const commandBytes = Buffer.byteLength(JSON.stringify(encodeCommand(batch.commands[i]!))) + 24;
-      const commandEventsBytes = Buffer.byteLength(JSON.stringify(batch.events[i])) + 24;
+      // as stored (order events as tuples), not as the objects in memory
+      const commandEventsBytes = Buffer.byteLength(JSON.stringify(batch.events[i]!.map(encodeEvent))) + 24;
       if (i > start && (journalBytes + commandBytes > budget || eventsBytes + commandEventsBytes > budget)) {
         parts.push(encodeCut(slicedBatch(batch, start, i), budget));
         start = i;

@@ -9,7 +9,7 @@ import {
   EventsRecordAssembler,
   type JournalRecord,
   type StoredEventsRecord,
-  storedEventsRecord,
+  storedEventsJson,
 } from "./records.ts";
 import { replayRecord } from "./replay.ts";
 import { SnapshotDirectory } from "./snapshots.ts";
@@ -65,7 +65,7 @@ function apply({ revision, journal, events }: StoredRecord): void {
   if (revision !== journalRevision + 1)
     throw new Error(`journal record ${revision} after ${journalRevision}`);
   const record = JSON.parse(journal) as JournalRecord;
-  if (JSON.stringify(storedEventsRecord(replayRecord(state, record))) !== storedEvents(events)) {
+  if (storedEventsJson(replayRecord(state, record)) !== storedEvents(events)) {
     throw new Error(
       `the core is not deterministic: replaying journal record ${revision} (from seq ${record.first}) emits other events than the core stored`,
     );

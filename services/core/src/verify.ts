@@ -3,7 +3,7 @@
 // snapshot's position equals the hash the snapshot recorded.
 import { initialState, stateHash } from "@ghx/core";
 import type { EventStore } from "@ghx/eventstore";
-import { storedEventsRecord } from "./records.ts";
+import { storedEventsJson } from "./records.ts";
 import { journalRecords, replayRecord, storedEventsRecords } from "./replay.ts";
 import type { SnapshotDirectory } from "./snapshots.ts";
 
@@ -28,7 +28,7 @@ export async function verifyJournal(store: EventStore, snapshots?: SnapshotDirec
   let records = 0;
   let compared = 0;
   for await (const { revision, record } of journalRecords(store, -1)) {
-    const replayed = JSON.stringify(storedEventsRecord(replayRecord(state, record)));
+    const replayed = storedEventsJson(replayRecord(state, record));
     commands += record.commands.length;
     records++;
     const next = await stored.next();

@@ -61,9 +61,10 @@ describe("embedded core over the file store", () => {
   });
 
   it("cuts a group commit into records that fit the store's append limit, snapshot included", async () => {
-    // JetStream takes 1 MiB per append by default; a small file-store limit plays that part.
+    // JetStream takes 1 MiB per append by default; a small file-store limit plays that part (192 KiB
+    // records leave ~64 KiB per append after the room kept for stream names and commit ids).
     const events = join(dataDir, "events");
-    const store = await openFileEventStore(events, { recordBytesMax: 256 * 1024 });
+    const store = await openFileEventStore(events, { recordBytesMax: 192 * 1024 });
     // The burst must make one group commit to be cut: no queue wait bound to split it.
     const core = await startCoreRuntime({
       dataDir,
@@ -90,7 +91,7 @@ describe("embedded core over the file store", () => {
     ]);
     await store.close();
 
-    const reopened = await openFileEventStore(events, { recordBytesMax: 256 * 1024 });
+    const reopened = await openFileEventStore(events, { recordBytesMax: 192 * 1024 });
     const again = await startEmbeddedCore({ dataDir, store: reopened });
     expect(again.stateHash()).toBe(hash);
     expect((await again.submit(order("after", "b", "buy", 900, 1))).outcome.status).toBe("accepted");
