@@ -19,6 +19,11 @@
 //          --only saturated|open: that phase alone (the open loop at --rate), after a 1 s saturated
 //          warm-up: short runs to interleave when comparing two revisions or two sets of V8 flags
 //          on a noisy box, where one run of each proves little.
+//          --only apply: the core state machine alone, measured over 600,000 commands after
+//          300,000 that bring the books to their steady size (no runtime, no journal, no worker).
+//          --accounts <n> --products <n>: the workload's size (default the issue's 1,000 and 50).
+//          Applying a command costs about twice as much with 1,000 accounts as with 100, the
+//          same books and commands: the per-account state outgrows the CPU caches.
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -43,12 +48,15 @@ const { values } = parseArgs({
     window: { type: "string", default: "5000" },
     "snapshot-every": { type: "string", default: String(snapshotEveryCommandsDefault) },
     only: { type: "string" },
+    accounts: { type: "string", default: "1000" },
+    products: { type: "string", default: "50" },
   },
 });
 const phaseMs = Number(values.seconds) * 1000;
 const offeredRate = Number(values.rate);
 const windowMax = Number(values.window);
 const snapshotEveryCommands = Number(values["snapshot-every"]);
+const workloadOf = () => mixedWorkload(Number(values.products), Number(values.accounts));
 /** Before a phase run alone (--only): setup leaves the JIT cold and the books empty. */
 const warmUpMs = 1_000;
 
@@ -173,12 +181,13 @@ async function saturate(
   };
 }
 
-/** The core state machine alone over the same workload: wall and CPU µs per command. */
-function applyOnly(commands: number): { usPerCommand: number; cpuUsPerCommand: number } {
-  const workload = mixedWorkload();
+/** The core state machine alone over the same workload, after `warmUp` commands: wall and CPU µs per command. */
+function applyOnly(commands: number, warmUp = 0): { usPerCommand: number; cpuUsPerCommand: number } {
+  const workload = workloadOf();
   const state = initialState();
   let seq = 0;
   for (const command of workload.setup) applyCommand(state, { seq: ++seq, ts: 0, command });
+  for (let i = 0; i < warmUp; i++) applyCommand(state, { seq: ++seq, ts: 0, command: workload.next() });
   const stream = Array.from({ length: commands }, workload.next);
   const cpu = process.cpuUsage();
   const started = performance.now();
@@ -242,9 +251,26 @@ function machineJsonMbPerS(): number {
 
 /** One phase alone after a warm-up (--only); its JSON line is the last line. */
 async function onePhase(phase: string): Promise<void> {
-  if (phase !== "saturated" && phase !== "open") throw new Error(`--only: saturated or open, not ${phase}`);
+  if (phase === "apply") {
+    const { usPerCommand, cpuUsPerCommand } = applyOnly(600_000, 300_000);
+    console.log(
+      JSON.stringify({
+        bench: "core-apply",
+        ops_per_s: Math.round(1e6 / usPerCommand),
+        p50_us: null,
+        p99_us: null,
+        us_per_cmd: usPerCommand,
+        cpu_us_per_cmd: cpuUsPerCommand,
+        accounts: Number(values.accounts),
+        products: Number(values.products),
+      }),
+    );
+    return;
+  }
+  if (phase !== "saturated" && phase !== "open")
+    throw new Error(`--only: apply, saturated or open, not ${phase}`);
   configureHeapForCore();
-  const workload = mixedWorkload();
+  const workload = workloadOf();
   const dir = await mkdtemp(join(tmpdir(), "ghx-core-bench-"));
   try {
     const store = await openFileEventStore(join(dir, "events"));
@@ -300,7 +326,7 @@ async function main(): Promise<void> {
   // First, on a fresh heap: the phases after it leave garbage and retained records behind.
   const alone = applyOnly(300_000);
   console.log(`core alone (applyCommand): ${alone.usPerCommand} µs/command, ${alone.cpuUsPerCommand} CPU µs`);
-  const workload = mixedWorkload();
+  const workload = workloadOf();
   const fileDir = await mkdtemp(join(tmpdir(), "ghx-core-bench-"));
   const memoryDir = await mkdtemp(join(tmpdir(), "ghx-core-bench-mem-"));
   try {
@@ -342,9 +368,10 @@ async function main(): Promise<void> {
     if (recovered.replayedCommands !== commands) throw new Error("replay did not see every command");
     // Last: the memory store keeps every record on the heap, which slows whatever runs after it.
     const memoryStore = createMemoryEventStore();
+    const memoryWorkload = workloadOf();
     const memory = await withCore(memoryStore, memoryDir, async (core) => {
-      await setup(core, mixedWorkload().setup);
-      return saturate(core, mixedWorkload().next);
+      await setup(core, memoryWorkload.setup);
+      return saturate(core, memoryWorkload.next);
     });
     console.log(`memory journal (no disk), saturated: ${memory.opsPerS} commands/s`);
     await memoryStore.close();
@@ -373,8 +400,8 @@ async function main(): Promise<void> {
         core_apply_cpu_us_per_cmd: alone.cpuUsPerCommand,
         semi_space_mb: startFlag("max-semi-space-size") ?? "default",
         v8_pool_size: startFlag("v8-pool-size") ?? "default",
-        products: 50,
-        accounts: 1_000,
+        products: Number(values.products),
+        accounts: Number(values.accounts),
         machine_json_mb_per_s: calibration,
       }),
     );
