@@ -121,7 +121,7 @@ export function evolveMoney(
   state: CoreState,
   event: Evt<"Deposited" | "Withdrawn" | "VoucherIssued" | "BondPosted">,
 ): void {
-  const balance = balanceOf(state.accounts.get(event.accountId)!, event.currency);
+  const balance = balanceOf(state, state.accounts.get(event.accountId)!, event.currency);
   const totals = totalsOf(state, event.currency);
   switch (event.type) {
     case "Deposited":

@@ -91,7 +91,7 @@ export function decidePlaceOrder(
   if (checked) return checked;
   const price = limitPrice(product, cmd);
   if (typeof price !== "number") return price;
-  const position = account.positions.get(product.idx) ?? noPosition;
+  const position = account.positionAt[product.idx] ?? noPosition;
   if (positionLimitBreached(product, position, cmd.side, cmd.qty)) {
     return reject("POSITION_LIMIT", `limit ${product.spec.positionLimitLots} lots`);
   }
@@ -99,7 +99,7 @@ export function decidePlaceOrder(
     return reject("CAPACITY_EXCEEDED", `not enough declared capacity for ${cmd.symbol}`);
   }
   const hold = holdFor(product, cmd.side, price);
-  const balance = account.balances.get(product.spec.currency);
+  const balance = account.balanceAt[product.currencyIdx];
   const funded = fundHold(
     balance?.available ?? 0,
     balance?.voucherAvailable ?? 0,
@@ -206,7 +206,7 @@ export function decideReplaceOrder(state: CoreState, cmd: Cmd<"ReplaceOrder">, t
     );
   }
   // Risk as if the old order were gone: its lots and its hold come back first.
-  const position = { ...(account.positions.get(product.idx) ?? emptyPosition()) };
+  const position = { ...(account.positionAt[product.idx] ?? emptyPosition()) };
   if (order.side === "buy") position.openBidLots -= order.remaining;
   else position.openAskLots -= order.remaining;
   if (positionLimitBreached(product, position, order.side, cmd.qty)) {
@@ -215,7 +215,7 @@ export function decideReplaceOrder(state: CoreState, cmd: Cmd<"ReplaceOrder">, t
   if (order.side === "sell" && capacityBreached(account, product, position, cmd.qty)) {
     return reject("CAPACITY_EXCEEDED", `not enough declared capacity for ${spec.symbol}`);
   }
-  const balance = account.balances.get(spec.currency)!;
+  const balance = account.balanceAt[product.currencyIdx]!;
   const oldCash = order.remaining * order.holdPerLot - order.voucherHold;
   const hold = holdFor(product, order.side, cmd.price);
   const funded = fundHold(

@@ -8,11 +8,11 @@ import { holdFor } from "./risk.ts";
 import {
   type Account,
   type Balance,
-  balanceOf,
   type CoreState,
   type Order,
   type Position,
   positionOf,
+  productBalance,
 } from "./state.ts";
 
 type Evt<T extends CoreEvent["type"]> = Extract<CoreEvent, { type: T }>;
@@ -54,7 +54,7 @@ export function evolveOrderAccepted(state: CoreState, event: Evt<"OrderAccepted"
   };
   state.orders.set(order.orderId, order);
   account.openClientIds.set(order.clientOrderId, order.orderId);
-  takeHold(balanceOf(account, product.spec.currency), order);
+  takeHold(productBalance(state, account, product), order);
   const position = positionOf(account, product.idx);
   changeOpenLots(position, order, order.qty);
   if (product.physical) refreshCommitment(account, product, position);
@@ -106,7 +106,7 @@ export function evolveOrderReduced(
   const order = state.orders.get(event.orderId)!;
   const account = state.accountsByIdx[order.accountIdx]!;
   const product = state.productsByIdx[order.productIdx]!;
-  releaseLots(balanceOf(account, product.spec.currency), order, event.qty);
+  releaseLots(productBalance(state, account, product), order, event.qty);
   if (event.type === "OrderAmended") order.qty -= event.qty;
   const position = positionOf(account, product.idx);
   changeOpenLots(position, order, -event.qty);
@@ -119,7 +119,7 @@ export function evolveOrderReplaced(state: CoreState, event: Evt<"OrderReplaced"
   const order = state.orders.get(event.orderId)!;
   const account = state.accountsByIdx[order.accountIdx]!;
   const product = state.productsByIdx[order.productIdx]!;
-  const balance = balanceOf(account, product.spec.currency);
+  const balance = productBalance(state, account, product);
   const openBefore = order.remaining;
   releaseLots(balance, order, order.remaining);
   const hold = holdFor(product, order.side, event.price);

@@ -10,6 +10,8 @@ import type { RingColumns } from "./history.ts";
 import {
   type Account,
   type ApiKey,
+  addBalance,
+  addPosition,
   addProduct,
   type Balance,
   type CapacityDeclaration,
@@ -97,8 +99,8 @@ export function restoreState(snapshot: CoreSnapshot): CoreState {
   for (const a of snapshot.accounts) {
     const account = newAccount(state, a.id, a.owner, a.capabilities);
     account.blocked = a.blocked;
-    for (const [c, b] of a.balances) account.balances.set(c, { ...b });
-    for (const [p, pos] of a.positions) account.positions.set(p, { ...pos });
+    for (const [c, b] of a.balances) addBalance(state, account, c, { ...b });
+    for (const [p, pos] of a.positions) addPosition(account, p, { ...pos });
     account.capacity.push(...a.capacity);
     for (const [k, hours] of a.committedLots) account.committedLots.set(k, new Map(hours));
     account.history.restoreColumns(a.history);

@@ -12,12 +12,12 @@ import { changeOpenLots, closeOrder } from "./settlement.ts";
 import {
   type Account,
   type Balance,
-  balanceOf,
   type CoreState,
   type Order,
   type Position,
   type Product,
   positionOf,
+  productBalance,
   totalsOf,
 } from "./state.ts";
 
@@ -157,8 +157,8 @@ export function evolveTradeExecuted(state: CoreState, trade: Trade, seq: number,
   const takerFee = feeMinor(notional, spec.takerFeeBps);
   const buyFee = takerBuys ? takerFee : makerFee;
   const sellFee = takerBuys ? makerFee : takerFee;
-  const buyBalance = balanceOf(buyer, spec.currency);
-  const sellBalance = balanceOf(seller, spec.currency);
+  const buyBalance = productBalance(state, buyer, product);
+  const sellBalance = productBalance(state, seller, product);
   const buyPosition = positionOf(buyer, product.idx);
   const sellPosition = positionOf(seller, product.idx);
   if (product.physical) {
