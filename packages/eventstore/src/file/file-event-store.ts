@@ -1,11 +1,19 @@
 // The file adapter, the embedded default. Appends go through a group commit: the appends made in
 // one turn of the event loop, or while a write is in flight, form one batch, which is planned
 // against the index (expected revisions), written with one write and one fdatasync, and only
-// then added to the index and resolved. The index (streams, commitIds, global log) lives in
-// memory and is rebuilt on open by scanning the segments; payloads stay on disk and are read on
-// demand.
+// then added to the index and resolved. The index (streams, recent commitIds, global log) lives
+// in memory as typed-array columns (~50 bytes per append) and is rebuilt on open by scanning the
+// segments; payloads and commit ids stay on disk and are read on demand.
 import { mkdir } from "node:fs/promises";
-import { type Commit, type PlannedCommit, resultOf, StoreIndex } from "../memory/store-index.ts";
+import { float64Column, uint16Column, uint32Column } from "../memory/columns.ts";
+import {
+  type IndexedCommit,
+  type LoadedCommit,
+  type PayloadColumn,
+  type PlannedCommit,
+  resultOf,
+  StoreIndex,
+} from "../memory/store-index.ts";
 import {
   type AppendOptions,
   type AppendResult,
@@ -50,6 +58,28 @@ interface QueuedAppend {
 
 type Accepted = { readonly append: QueuedAppend; readonly planned: PlannedCommit; readonly record: Buffer };
 
+/** Every commit's record location, as four columns: no object per append. */
+function locationColumns(): PayloadColumn<RecordLocation> {
+  const segments = uint32Column();
+  const eventsOffsets = float64Column();
+  const eventsBytes = uint32Column();
+  const commitIdBytes = uint16Column();
+  return {
+    push(location) {
+      segments.push(location.segment);
+      eventsOffsets.push(location.eventsOffset);
+      eventsBytes.push(location.eventsBytes);
+      commitIdBytes.push(location.commitIdBytes);
+    },
+    at: (ordinal) => ({
+      segment: segments.at(ordinal),
+      eventsOffset: eventsOffsets.at(ordinal),
+      eventsBytes: eventsBytes.at(ordinal),
+      commitIdBytes: commitIdBytes.at(ordinal),
+    }),
+  };
+}
+
 class FileEventStore implements EventStore {
   private readonly queue: QueuedAppend[] = [];
   private readonly inFlight = new Map<string, Promise<AppendResult>>();
@@ -57,11 +87,14 @@ class FileEventStore implements EventStore {
   /** Set when a write or sync failed: what is on disk is unknown until the store is reopened. */
   private failure: Error | undefined;
   private closed = false;
-  private readonly loadEvents = async (commit: Commit<RecordLocation>): Promise<EventData[]> => {
-    const { segment, eventsOffset, eventsBytes } = commit.payload;
-    return JSON.parse(
-      (await this.reader.read(segment, eventsOffset, eventsBytes)).toString("utf8"),
-    ) as EventData[];
+  /** The commit id and the events: adjacent in the record, so one read. */
+  private readonly loadEvents = async (commit: IndexedCommit<RecordLocation>): Promise<LoadedCommit> => {
+    const { segment, eventsOffset, eventsBytes, commitIdBytes } = commit.payload;
+    const bytes = await this.reader.read(segment, eventsOffset - commitIdBytes, commitIdBytes + eventsBytes);
+    return {
+      commitId: bytes.toString("utf8", 0, commitIdBytes),
+      events: JSON.parse(bytes.toString("utf8", commitIdBytes)) as EventData[],
+    };
   };
 
   constructor(
@@ -195,10 +228,11 @@ class FileEventStore implements EventStore {
     this.index.add(
       accepted.map(({ planned, record, append }) => {
         const eventsBytes = append.events.length;
-        const payload = {
+        const payload: RecordLocation = {
           segment: start.segment,
           eventsOffset: offset + record.length - eventsBytes,
           eventsBytes,
+          commitIdBytes: append.commitId.length,
         };
         offset += record.length;
         return { ...planned, payload };
@@ -222,7 +256,12 @@ async function rebuildIndex(directory: string, index: StoreIndex<RecordLocation>
     index.add([
       {
         ...expected,
-        payload: { segment, eventsOffset: record.eventsOffset, eventsBytes: record.eventsBytes },
+        payload: {
+          segment,
+          eventsOffset: record.eventsOffset,
+          eventsBytes: record.eventsBytes,
+          commitIdBytes: record.commitIdBytes,
+        },
       },
     ]);
   });
@@ -241,7 +280,7 @@ export async function openFileEventStore(
   await mkdir(directory, { recursive: true });
   const lock = await lockDirectory(directory);
   try {
-    const index = new StoreIndex<RecordLocation>();
+    const index = new StoreIndex(locationColumns());
     const recovered = await rebuildIndex(directory, index);
     const writer = await SegmentWriter.open(directory, segmentBytesMax, recovered);
     return new FileEventStore(

@@ -16,16 +16,15 @@ const formatVersion = 1;
 /** Stream name and commitId lengths are u16 on disk. */
 export const nameBytesMax = 0xffff;
 
-/** Where a record's events sit in a segment file. */
+/** Where a record's events sit in a segment file; its commit id is the commitIdBytes before them. */
 export interface RecordLocation {
   readonly segment: number;
   readonly eventsOffset: number;
   readonly eventsBytes: number;
+  readonly commitIdBytes: number;
 }
 
-export interface ParsedRecord extends PlannedCommit {
-  readonly eventsOffset: number;
-  readonly eventsBytes: number;
+export interface ParsedRecord extends PlannedCommit, Omit<RecordLocation, "segment"> {
   readonly end: number;
 }
 
@@ -109,6 +108,7 @@ export function parseRecord(buffer: Buffer, offset: number): ParseResult {
       count: body.readUInt32LE(24),
       eventsOffset: offset + frameBytes + eventsStart,
       eventsBytes: bodyLength - eventsStart,
+      commitIdBytes,
       end,
     },
   };

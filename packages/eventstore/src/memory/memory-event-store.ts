@@ -16,12 +16,21 @@ import {
   type SubscribeToAllOptions,
   type SubscriptionItem,
 } from "../port.ts";
-import { type Commit, resultOf, StoreIndex } from "./store-index.ts";
+import { type IndexedCommit, payloadArray, resultOf, StoreIndex } from "./store-index.ts";
 
-const loadEvents = (commit: Commit<string>) => JSON.parse(commit.payload) as EventData[];
+/** An append as this adapter keeps it: its commit id and its events' JSON. */
+interface KeptAppend {
+  readonly commitId: string;
+  readonly json: string;
+}
+
+const loadEvents = ({ payload }: IndexedCommit<KeptAppend>) => ({
+  commitId: payload.commitId,
+  events: JSON.parse(payload.json) as EventData[],
+});
 
 class MemoryEventStore implements EventStore {
-  private readonly index = new StoreIndex<string>();
+  private readonly index = new StoreIndex<KeptAppend>(payloadArray());
   private closed = false;
 
   constructor(readonly maxAppendBytes: number) {}
@@ -37,7 +46,7 @@ class MemoryEventStore implements EventStore {
     const planned = this.index
       .planner()
       .plan(stream, options.expectedRevision ?? "any", options.commitId, events.length);
-    this.index.add([{ ...planned, payload: json }]);
+    this.index.add([{ ...planned, payload: { commitId: options.commitId, json } }]);
     return resultOf(planned);
   }
 
