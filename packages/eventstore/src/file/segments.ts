@@ -149,20 +149,40 @@ export class SegmentWriter {
 }
 
 /**
- * Positional reads of committed records; keeps one read handle per segment. Reads at least
+ * Segments a reader keeps open at once. A long log has thousands of segments (64 MiB each): one
+ * handle per segment ever read would pass the process's file limit (1,024 by default) on a
+ * replay from zero. Reads run mostly forward, so the least recently read go first.
+ */
+export const openSegmentsMaxDefault = 64;
+
+interface OpenSegment {
+  readonly handle: Promise<FileHandle>;
+  /** Reads in flight on the handle: it is not closed under them. */
+  reads: number;
+}
+
+/**
+ * Positional reads of committed records over a bounded set of open segments. Reads at least
  * `readAheadBytes` and keeps the last chunk, so a subscription catching up reads the log in large
  * sequential chunks instead of one read per record. A chunk never extends past the bytes
  * committed when it was read: beyond them a batch may be half written.
  */
 export class SegmentReader {
-  private readonly handles = new Map<number, Promise<FileHandle>>();
+  /** In order of last use, least recent first. */
+  private readonly segments = new Map<number, OpenSegment>();
   private chunk: { segment: number; offset: number; data: Buffer } | undefined;
 
   constructor(
     private readonly directory: string,
     private readonly committedBytes: (segment: number) => number,
     private readonly readAheadBytes = 256 * 1024,
+    private readonly openSegmentsMax = openSegmentsMaxDefault,
   ) {}
+
+  /** Segments whose handle is open (or opening). */
+  get openSegments(): number {
+    return this.segments.size;
+  }
 
   async read(segment: number, offset: number, length: number): Promise<Buffer> {
     const cached = this.chunk;
@@ -175,24 +195,48 @@ export class SegmentReader {
     }
     const committedEnd = this.committedBytes(segment);
     const buffer = Buffer.allocUnsafe(Math.max(length, Math.min(this.readAheadBytes, committedEnd - offset)));
-    const { bytesRead } = await (await this.handle(segment)).read(buffer, 0, buffer.length, offset);
+    const open = this.acquire(segment);
+    let bytesRead: number;
+    try {
+      ({ bytesRead } = await (await open.handle).read(buffer, 0, buffer.length, offset));
+    } finally {
+      open.reads--;
+      this.closeIdle();
+    }
     if (bytesRead < length) throw new Error(`short read in segment ${segment} at ${offset}`);
     this.chunk = { segment, offset, data: buffer.subarray(0, bytesRead) };
     return buffer.subarray(0, length);
   }
 
-  private handle(segment: number): Promise<FileHandle> {
-    let handle = this.handles.get(segment);
-    if (!handle) {
-      handle = open(segmentPath(this.directory, segment), "r");
-      this.handles.set(segment, handle);
+  /** The segment's handle, marked in use and most recently used. */
+  private acquire(segment: number): OpenSegment {
+    const entry = this.segments.get(segment) ?? {
+      handle: open(segmentPath(this.directory, segment), "r"),
+      reads: 0,
+    };
+    this.segments.delete(segment);
+    this.segments.set(segment, entry);
+    entry.reads++;
+    this.closeIdle();
+    return entry;
+  }
+
+  /**
+   * Closes the least recently used idle segments past the bound. Segments being read stay open,
+   * so concurrent reads of many segments hold that many until they finish.
+   */
+  private closeIdle(): void {
+    for (const [segment, entry] of this.segments) {
+      if (this.segments.size <= this.openSegmentsMax) return;
+      if (entry.reads > 0) continue;
+      this.segments.delete(segment);
+      entry.handle.then((handle) => handle.close()).catch(() => {});
     }
-    return handle;
   }
 
   async close(): Promise<void> {
-    const handles = [...this.handles.values()];
-    this.handles.clear();
-    await Promise.all(handles.map(async (handle) => (await handle).close()));
+    const segments = [...this.segments.values()];
+    this.segments.clear();
+    await Promise.all(segments.map(async ({ handle }) => (await handle).close()));
   }
 }
