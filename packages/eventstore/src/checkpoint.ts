@@ -2,9 +2,8 @@
 // subscribeToAll({ after: await checkpoint.load() }). Two homes: a stream in the same store
 // (`$checkpoint-<name>`, one small event per save) or a file replaced atomically.
 import { randomUUID } from "node:crypto";
-import { open, readFile, rename } from "node:fs/promises";
-import { dirname } from "node:path";
-import { syncDirectory } from "./file/sync.ts";
+import { readFile } from "node:fs/promises";
+import { writeFileDurably } from "./file/sync.ts";
 import { type EventStore, StreamNotFound } from "./port.ts";
 
 export interface Checkpoint {
@@ -48,16 +47,7 @@ export function fileCheckpoint(path: string): Checkpoint {
       }
     },
     async save(position) {
-      const temporary = `${path}.${process.pid}.tmp`;
-      const handle = await open(temporary, "w");
-      try {
-        await handle.writeFile(`${position}\n`);
-        await handle.sync();
-      } finally {
-        await handle.close();
-      }
-      await rename(temporary, path);
-      await syncDirectory(dirname(path));
+      await writeFileDurably(path, `${position}\n`);
     },
   };
 }

@@ -10,6 +10,7 @@ import {
   EventStoreLocked,
   fileCheckpoint,
   openFileEventStore,
+  type RecordedEvent,
   streamCheckpoint,
 } from "../src/index.ts";
 
@@ -130,5 +131,68 @@ describe("checkpoints", () => {
     await checkpoint.save(7n);
     await checkpoint.save(2n ** 70n);
     expect(await fileCheckpoint(join(directory, "feed.checkpoint")).load()).toBe(2n ** 70n);
+  });
+});
+
+describe("file event store: segment index files", () => {
+  const named = async (suffix: string) =>
+    (await readdir(directory)).filter((name) => name.endsWith(suffix)).sort();
+
+  async function appendTwoStreams(count: number): Promise<void> {
+    const store = await openFileEventStore(directory, { segmentBytesMax: 1024 });
+    for (let i = 0; i < count; i++) {
+      const stream = i % 3 === 0 ? "t" : "s";
+      await store.append(stream, [{ type: "E", data: { i, pad: "x".repeat(60) } }], { commitId: `c${i}` });
+    }
+    await store.close();
+  }
+
+  /** What readers see after an open: both streams and the whole log, with commit ids. */
+  async function contents() {
+    const store = await openFileEventStore(directory, { segmentBytesMax: 1024 });
+    try {
+      const view = (e: RecordedEvent) => [e.stream, e.revision, e.position, e.commitId, e.data];
+      const log: unknown[] = [];
+      for await (const item of store.subscribeToAll()) {
+        if (item.kind === "caughtUp") break;
+        log.push(view(item.event));
+      }
+      const streams = [await store.readStream("s"), await store.readStream("t")].map((s) => s.map(view));
+      // The dedupe window and the revisions continue from what the index files said.
+      const retried = await store.append("s", [{ type: "E", data: {} }], { commitId: "c1" });
+      return { log, streams, retried };
+    } finally {
+      await store.close();
+    }
+  }
+
+  it("indexes every sealed segment, and opening from the index files sees what a full scan sees", async () => {
+    await appendTwoStreams(60);
+    const segments = await named(".seg");
+    expect(segments.length).toBeGreaterThan(3);
+    expect(await named(".idx")).toEqual(segments.slice(0, -1).map((name) => name.replace(".seg", ".idx")));
+    const indexes = await Promise.all((await named(".idx")).map((name) => readFile(join(directory, name))));
+    const fromIndexes = await contents();
+    expect(fromIndexes.log).toHaveLength(60);
+    expect(fromIndexes.retried.position).toBe(1n);
+    for (const name of await named(".idx")) await rm(join(directory, name));
+    expect(await contents()).toEqual(fromIndexes);
+    // The scan wrote them again, byte for byte.
+    const rewritten = await Promise.all((await named(".idx")).map((name) => readFile(join(directory, name))));
+    expect(rewritten).toEqual(indexes);
+  });
+
+  it("passes over a damaged index file or one of another segment, scans the segment and indexes it again", async () => {
+    await appendTwoStreams(60);
+    const expected = await contents();
+    const [first, second] = await named(".idx");
+    const damaged = await readFile(join(directory, first!));
+    const original = Buffer.from(damaged);
+    damaged[damaged.length - 3] = damaged[damaged.length - 3]! ^ 0xff;
+    await writeFile(join(directory, first!), damaged);
+    await writeFile(join(directory, second!), original);
+    expect(await contents()).toEqual(expected);
+    expect(await readFile(join(directory, first!))).toEqual(original);
+    expect(await readFile(join(directory, second!))).not.toEqual(original);
   });
 });

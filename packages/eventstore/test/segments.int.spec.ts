@@ -35,7 +35,7 @@ describe("SegmentReader", () => {
         expect(reader.openSegments).toBeLessThanOrEqual(3);
       }
       const all = await Promise.all(written.map((w) => reader.read(w.segment, w.offset, w.data.length)));
-      all.forEach((data, i) => expect(data.equals(written[i]!.data)).toBe(true));
+      for (const [i, data] of all.entries()) expect(data.equals(written[i]!.data)).toBe(true);
       expect(reader.openSegments).toBeLessThanOrEqual(3);
     } finally {
       await reader.close();

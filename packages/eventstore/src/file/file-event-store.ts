@@ -30,7 +30,8 @@ import {
 } from "../port.ts";
 import { type DirectoryLock, lockDirectory } from "./lock.ts";
 import { encodeRecord, nameBytesMax, type RecordLocation, recordBytes } from "./record.ts";
-import { CorruptLog, recoverSegments, SegmentReader, SegmentWriter } from "./segments.ts";
+import { SegmentIndexBuilder } from "./segment-index.ts";
+import { CorruptLog, type RecoveredLog, recoverSegments, SegmentReader, SegmentWriter } from "./segments.ts";
 
 export interface FileEventStoreOptions {
   /** A segment is closed and a new one started once a batch would take it past this size. */
@@ -97,13 +98,24 @@ class FileEventStore implements EventStore {
     };
   };
 
+  /** The last segment's records, for its index file once the writer moves on (segment-index.ts). */
+  private active: SegmentIndexBuilder;
+  private activeBytes: number;
+  /** Index files of sealed segments being written; close() waits for them. */
+  private sealing: Promise<void> = Promise.resolve();
+
   constructor(
+    private readonly directory: string,
+    recovered: RecoveredIndex,
     private readonly index: StoreIndex<RecordLocation>,
     private readonly writer: SegmentWriter,
     private readonly reader: SegmentReader,
     private readonly lock: DirectoryLock,
     private readonly recordBytesMax: number,
-  ) {}
+  ) {
+    this.active = recovered.active;
+    this.activeBytes = recovered.log.lastSegmentBytes;
+  }
 
   /** A record also holds its stream name and commit id: room for the longest of both. */
   get maxAppendBytes(): number {
@@ -137,6 +149,7 @@ class FileEventStore implements EventStore {
     if (this.closed) return;
     this.closed = true;
     await this.flushing;
+    await this.sealing;
     this.index.end();
     await this.writer.close();
     await this.reader.close();
@@ -224,6 +237,7 @@ class FileEventStore implements EventStore {
       for (const queued of this.queue.splice(0)) queued.reject(this.failure);
       return false;
     }
+    if (start.segment !== this.active.segment) this.seal(start.segment);
     let offset = start.offset;
     this.index.add(
       accepted.map(({ planned, record, append }) => {
@@ -235,16 +249,37 @@ class FileEventStore implements EventStore {
           commitIdBytes: append.commitId.length,
         };
         offset += record.length;
+        this.active.add({ ...planned, ...payload, end: offset });
         return { ...planned, payload };
       }),
     );
+    this.activeBytes = offset;
     return true;
+  }
+
+  /**
+   * The writer moved on to `next`: the active segment is final, so its index file is written, off
+   * the append path. One that cannot be written costs only a scan of that segment at the next open.
+   */
+  private seal(next: number): void {
+    const sealed = this.active;
+    const bytes = this.activeBytes;
+    this.sealing = this.sealing.then(() => sealed.write(this.directory, bytes)).catch(() => {});
+    this.active = new SegmentIndexBuilder(next);
+    this.activeBytes = 0;
   }
 }
 
+interface RecoveredIndex {
+  readonly log: RecoveredLog;
+  /** The last segment's records so far, as its index file will hold them. */
+  readonly active: SegmentIndexBuilder;
+}
+
 /** Rebuilds the index from the segments, checking that every record continues the log. */
-async function rebuildIndex(directory: string, index: StoreIndex<RecordLocation>) {
-  return recoverSegments(directory, (segment, record, file) => {
+async function rebuildIndex(directory: string, index: StoreIndex<RecordLocation>): Promise<RecoveredIndex> {
+  let active: SegmentIndexBuilder | undefined;
+  const log = await recoverSegments(directory, (segment, record, file, sealed) => {
     const expected = index.planner().plan(record.stream, "any", record.commitId, record.count);
     if (
       expected.firstPosition !== record.firstPosition ||
@@ -264,7 +299,12 @@ async function rebuildIndex(directory: string, index: StoreIndex<RecordLocation>
         },
       },
     ]);
+    if (!sealed) {
+      active ??= new SegmentIndexBuilder(segment);
+      active.add(record);
+    }
   });
+  return { log, active: active ?? new SegmentIndexBuilder(log.lastSegment) };
 }
 
 /**
@@ -282,8 +322,10 @@ export async function openFileEventStore(
   try {
     const index = new StoreIndex(locationColumns());
     const recovered = await rebuildIndex(directory, index);
-    const writer = await SegmentWriter.open(directory, segmentBytesMax, recovered);
+    const writer = await SegmentWriter.open(directory, segmentBytesMax, recovered.log);
     return new FileEventStore(
+      directory,
+      recovered,
       index,
       writer,
       new SegmentReader(directory, (segment) => writer.committedBytes(segment)),

@@ -1,9 +1,11 @@
 // Segment files: `<10-digit number>.seg`, appended in number order, each a sequence of records.
-// Recovery reads them in order, verifies every record and cuts a torn tail off the last one.
-import { type FileHandle, open, readdir, readFile } from "node:fs/promises";
+// Recovery reads them in order (sealed ones from their index files where usable), verifies every
+// record it scans and cuts a torn tail off the last one.
+import { type FileHandle, open, readdir, readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { type ParsedRecord, parseRecord } from "./record.ts";
-import { syncDirectory } from "./sync.ts";
+import { readSegmentIndex, SegmentIndexBuilder } from "./segment-index.ts";
+import { changeFileSynced, syncDirectory } from "./sync.ts";
 
 export class CorruptLog extends Error {
   override readonly name = "CorruptLog";
@@ -41,25 +43,40 @@ export interface RecoveredLog {
 }
 
 /**
- * Reads every segment in order, handing each valid record to `onRecord`. A torn tail in the
- * last segment is truncated (and the truncation synced); any other damage throws CorruptLog.
+ * Every record of every segment in order, handed to `onRecord` (`sealed`: the segment is not the
+ * last one). A sealed segment with a usable index file (segment-index.ts) is read from it; any
+ * other is scanned, every record verified, and a sealed one indexed for the next open. A torn tail
+ * in the last segment is truncated (and the truncation synced); any other damage throws
+ * CorruptLog.
  */
 export async function recoverSegments(
   directory: string,
-  onRecord: (segment: number, record: ParsedRecord, file: string) => void,
+  onRecord: (segment: number, record: ParsedRecord, file: string, sealed: boolean) => void,
 ): Promise<RecoveredLog> {
   const segments = await listSegments(directory);
   let recovered: RecoveredLog = { lastSegment: 0, lastSegmentBytes: 0, truncatedBytes: 0 };
   for (const [i, segment] of segments.entries()) {
     const file = segmentPath(directory, segment);
+    const sealed = i < segments.length - 1;
+    if (sealed) {
+      const bytes = (await stat(file)).size;
+      const indexed = await readSegmentIndex(directory, segment, bytes);
+      if (indexed) {
+        for (const record of indexed) onRecord(segment, record, file, true);
+        recovered = { lastSegment: segment, lastSegmentBytes: bytes, truncatedBytes: 0 };
+        continue;
+      }
+    }
     const buffer = await readFile(file);
+    const index = sealed ? new SegmentIndexBuilder(segment) : undefined;
     let offset = 0;
     while (offset < buffer.length) {
       const parsed = parseRecord(buffer, offset);
       if (parsed.kind === "record") {
-        onRecord(segment, parsed.record, file);
+        onRecord(segment, parsed.record, file, sealed);
+        index?.add(parsed.record);
         offset = parsed.record.end;
-      } else if (parsed.kind === "torn" && i === segments.length - 1) {
+      } else if (parsed.kind === "torn" && !sealed) {
         await truncate(file, offset);
         break;
       } else {
@@ -70,20 +87,14 @@ export async function recoverSegments(
         );
       }
     }
+    await index?.write(directory, offset);
     recovered = { lastSegment: segment, lastSegmentBytes: offset, truncatedBytes: buffer.length - offset };
   }
   return recovered;
 }
 
-async function truncate(file: string, length: number): Promise<void> {
-  const handle = await open(file, "r+");
-  try {
-    await handle.truncate(length);
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-}
+const truncate = (file: string, length: number): Promise<void> =>
+  changeFileSynced(file, "r+", (handle) => handle.truncate(length));
 
 async function writeFully(handle: FileHandle, data: Buffer, position: number): Promise<void> {
   let written = 0;
