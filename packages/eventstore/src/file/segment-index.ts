@@ -23,7 +23,7 @@ const headerBytes = 24;
 const entryBytes = 44;
 const formatVersion = 1;
 
-export function segmentIndexPath(directory: string, segment: number): string {
+function segmentIndexPath(directory: string, segment: number): string {
   return join(directory, `${String(segment).padStart(10, "0")}.idx`);
 }
 

@@ -87,7 +87,8 @@ export async function recoverSegments(
         );
       }
     }
-    await index?.write(directory, offset);
+    // An index that cannot be written (a full disk, say) costs only this scan again next time.
+    await index?.write(directory, offset).catch(() => {});
     recovered = { lastSegment: segment, lastSegmentBytes: offset, truncatedBytes: buffer.length - offset };
   }
   return recovered;
