@@ -8,7 +8,7 @@ import {
   capacityPeriodHoursMax,
   hourMs,
 } from "./limits.ts";
-import { balanceOf, type CoreState, newAccount, totalsOf } from "./state.ts";
+import { balanceOf, type CoreState, denseIndex, newAccount, totalsOf } from "./state.ts";
 
 type Cmd<T extends CoreCommand["type"]> = Extract<CoreCommand, { type: T }>;
 type Evt<T extends CoreEvent["type"]> = Extract<CoreEvent, { type: T }>;
@@ -94,11 +94,7 @@ export function decideDeclareCapacity(state: CoreState, cmd: Cmd<"DeclareCapacit
 }
 
 export function evolveAccountCreated(state: CoreState, event: Evt<"AccountCreated">): void {
-  let ownerIdx = state.owners.get(event.owner);
-  if (ownerIdx === undefined) {
-    ownerIdx = state.owners.size;
-    state.owners.set(event.owner, ownerIdx);
-  }
+  denseIndex(state.owners, event.owner);
   newAccount(state, event.accountId, event.owner, event.capabilities);
 }
 

@@ -220,14 +220,18 @@ export const emptyPosition = (): Position => ({
   potentialShortLots: 0,
 });
 
-export function currencyIndex(state: CoreState, currency: string): number {
-  let idx = state.currencies.get(currency);
+/** The key's dense index in `indexes` (0, 1, 2, ... in order of first use), given if it has none. */
+export function denseIndex(indexes: Map<string, number>, key: string): number {
+  let idx = indexes.get(key);
   if (idx === undefined) {
-    idx = state.currencies.size;
-    state.currencies.set(currency, idx);
+    idx = indexes.size;
+    indexes.set(key, idx);
   }
   return idx;
 }
+
+export const currencyIndex = (state: CoreState, currency: string): number =>
+  denseIndex(state.currencies, currency);
 
 /** Adds a balance under both of the account's indexes (a new one, or one restored from a snapshot). */
 export function addBalance(state: CoreState, account: Account, currency: string, balance: Balance): void {

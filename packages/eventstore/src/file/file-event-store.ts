@@ -31,7 +31,14 @@ import {
 import { type DirectoryLock, lockDirectory } from "./lock.ts";
 import { encodeRecord, nameBytesMax, type RecordLocation, recordBytes } from "./record.ts";
 import { SegmentIndexBuilder } from "./segment-index.ts";
-import { CorruptLog, type RecoveredLog, recoverSegments, SegmentReader, SegmentWriter } from "./segments.ts";
+import {
+  CorruptLog,
+  type RecoveredLog,
+  recoverSegments,
+  SegmentReader,
+  SegmentWriter,
+  segmentIndexPath,
+} from "./segments.ts";
 
 export interface FileEventStoreOptions {
   /** A segment is closed and a new one started once a batch would take it past this size. */
@@ -264,7 +271,8 @@ class FileEventStore implements EventStore {
   private seal(next: number): void {
     const sealed = this.active;
     const bytes = this.activeBytes;
-    this.sealing = this.sealing.then(() => sealed.write(this.directory, bytes)).catch(() => {});
+    const path = segmentIndexPath(this.directory, sealed.segment);
+    this.sealing = this.sealing.then(() => sealed.write(path, bytes)).catch(() => {});
     this.active = new SegmentIndexBuilder(next);
     this.activeBytes = 0;
   }

@@ -13,7 +13,6 @@
 //                     | u32 eventsBytes | u64 end | u16 streamBytes | u16 commitIdBytes
 //                     | stream (UTF-8) | commitId (UTF-8)
 import { readFile } from "node:fs/promises";
-import { join } from "node:path";
 import { crc32 } from "node:zlib";
 import type { ParsedRecord } from "./record.ts";
 import { writeFileDurably } from "./sync.ts";
@@ -22,10 +21,6 @@ const frameBytes = 8;
 const headerBytes = 24;
 const entryBytes = 44;
 const formatVersion = 1;
-
-function segmentIndexPath(directory: string, segment: number): string {
-  return join(directory, `${String(segment).padStart(10, "0")}.idx`);
-}
 
 /** Entries are packed into chunks of this size: no object per record while a segment fills. */
 const chunkBytes = 64 * 1024;
@@ -75,8 +70,8 @@ export class SegmentIndexBuilder {
     return file;
   }
 
-  write(directory: string, segmentBytes: number): Promise<void> {
-    return writeFileDurably(segmentIndexPath(directory, this.segment), this.encode(segmentBytes));
+  write(path: string, segmentBytes: number): Promise<void> {
+    return writeFileDurably(path, this.encode(segmentBytes));
   }
 }
 
@@ -86,13 +81,13 @@ export class SegmentIndexBuilder {
  * or records that do not tile the segment exactly (the caller then scans the segment).
  */
 export async function readSegmentIndex(
-  directory: string,
+  path: string,
   segment: number,
   segmentBytes: number,
 ): Promise<ParsedRecord[] | undefined> {
   let file: Buffer;
   try {
-    file = await readFile(segmentIndexPath(directory, segment));
+    file = await readFile(path);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
     throw error;

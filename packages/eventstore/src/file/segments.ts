@@ -20,8 +20,15 @@ export class CorruptLog extends Error {
 
 const segmentPattern = /^(\d{10})\.seg$/;
 
+const segmentName = (segment: number) => String(segment).padStart(10, "0");
+
 export function segmentPath(directory: string, segment: number): string {
-  return join(directory, `${String(segment).padStart(10, "0")}.seg`);
+  return join(directory, `${segmentName(segment)}.seg`);
+}
+
+/** A sealed segment's index file (segment-index.ts). */
+export function segmentIndexPath(directory: string, segment: number): string {
+  return join(directory, `${segmentName(segment)}.idx`);
 }
 
 async function listSegments(directory: string): Promise<number[]> {
@@ -60,7 +67,7 @@ export async function recoverSegments(
     const sealed = i < segments.length - 1;
     if (sealed) {
       const bytes = (await stat(file)).size;
-      const indexed = await readSegmentIndex(directory, segment, bytes);
+      const indexed = await readSegmentIndex(segmentIndexPath(directory, segment), segment, bytes);
       if (indexed) {
         for (const record of indexed) onRecord(segment, record, file, true);
         recovered = { lastSegment: segment, lastSegmentBytes: bytes, truncatedBytes: 0 };
@@ -88,7 +95,7 @@ export async function recoverSegments(
       }
     }
     // An index that cannot be written (a full disk, say) costs only this scan again next time.
-    await index?.write(directory, offset).catch(() => {});
+    await index?.write(segmentIndexPath(directory, segment), offset).catch(() => {});
     recovered = { lastSegment: segment, lastSegmentBytes: offset, truncatedBytes: buffer.length - offset };
   }
   return recovered;

@@ -62,7 +62,9 @@ export function payloadArray<P>(): PayloadColumn<P> {
  */
 export const commitIdWindowDefault = 16_384;
 
-export function resultOf(commit: PlannedCommit): AppendResult {
+export function resultOf(
+  commit: Pick<PlannedCommit, "firstRevision" | "firstPosition" | "count">,
+): AppendResult {
   const last = BigInt(commit.count - 1);
   return { nextExpectedRevision: commit.firstRevision + last, position: commit.firstPosition + last };
 }
@@ -179,12 +181,7 @@ export class StoreIndex<P> {
 
   resultOf(commitId: string): AppendResult | undefined {
     const ordinal = this.recent.get(commitId);
-    if (ordinal === undefined) return undefined;
-    const last = this.counts.at(ordinal) - 1;
-    return {
-      nextExpectedRevision: BigInt(this.firstRevisions.at(ordinal) + last),
-      position: BigInt(this.firstPositions.at(ordinal) + last),
-    };
+    return ordinal === undefined ? undefined : resultOf(this.commitAt(ordinal));
   }
 
   lastRevision(stream: string): bigint | undefined {
