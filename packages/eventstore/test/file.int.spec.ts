@@ -14,6 +14,17 @@ describeEventStoreConformance("file", async () => {
   };
 });
 
+// Segments of 512 bytes hold one or two commits each, so nearly every read and subscription of
+// the suite reaches commits the index has retired and reads back from the segments (LiveSegments).
+describeEventStoreConformance("file, commits retired from the index", async () => {
+  const directory = await mkdtemp(join(tmpdir(), "ghx-eventstore-"));
+  return {
+    store: await openFileEventStore(directory, { segmentBytesMax: 512 }),
+    reopen: () => openFileEventStore(directory, { segmentBytesMax: 512 }),
+    cleanup: () => rm(directory, { recursive: true, force: true }),
+  };
+});
+
 describe("file group commit", () => {
   it("appends made in one turn of the event loop share one fdatasync, however many microtasks apart", async () => {
     const directory = await mkdtemp(join(tmpdir(), "ghx-eventstore-"));

@@ -36,6 +36,19 @@ describe("StoreIndex", () => {
     expect(() => append(index, "s", "c5", [7])).toThrow(/added twice/);
   });
 
+  it("retires commits only to an archive, and only commits it has", () => {
+    const index = new StoreIndex<Kept>(payloadArray());
+    append(index, "s", "c0", [0]);
+    expect(() => index.retire(1, 0)).toThrow(/without an archive/);
+    const archived = new StoreIndex<Kept>(payloadArray(), 4, { commits: async () => [] });
+    append(archived, "s", "c0", [0]);
+    expect(() => archived.retire(2, 0)).toThrow(RangeError);
+    archived.retire(1, 0);
+    expect(archived.liveCommits).toBe(0);
+    expect(archived.lastRevision("s")).toBe(0n);
+    expect(archived.resultOf("c0")).toEqual({ nextExpectedRevision: 0n, position: 0n });
+  });
+
   it("reads streams and the log across many commits, with each commit's id from its payload", async () => {
     const index = new StoreIndex<Kept>(payloadArray());
     const streams = ["a", "b", "c"];
@@ -108,5 +121,16 @@ describe("NumberColumn", () => {
     for (const i of [0, 63, 64, 65_535, 65_536, 131_071, 131_072, count - 1])
       expect(column.at(i)).toBe((i * 2_654_435_761) >>> 0);
     expect(column.last()).toBe(((count - 1) * 2_654_435_761) >>> 0);
+  });
+
+  it("lets go of whole chunks below a release point and keeps the rest, growing on as before", () => {
+    const column = uint32Column();
+    for (let i = 0; i < 3 * 65_536; i++) column.push(i);
+    column.release(2 * 65_536 + 5);
+    expect(() => column.at(65_535)).toThrow(TypeError);
+    expect(column.at(2 * 65_536)).toBe(2 * 65_536);
+    column.push(7);
+    expect(column.last()).toBe(7);
+    expect(column.length).toBe(3 * 65_536 + 1);
   });
 });

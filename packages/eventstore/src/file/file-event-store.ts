@@ -2,11 +2,16 @@
 // one turn of the event loop, or while a write is in flight, form one batch, which is planned
 // against the index (expected revisions), written with one write and one fdatasync, and only
 // then added to the index and resolved. The index (streams, recent commitIds, global log) lives
-// in memory as typed-array columns (~50 bytes per append) and is rebuilt on open by scanning the
-// segments; payloads and commit ids stay on disk and are read on demand.
+// in memory as typed-array columns (~46 bytes per append) for the last two segments only; older
+// segments' commits are retired from it and read back from their index files when a read reaches
+// them (SegmentArchive), so the store's memory does not grow with its log. The index is rebuilt on
+// open from the segments' index files (or by scanning them); payloads and commit ids stay on disk
+// and are read on demand.
 import { mkdir } from "node:fs/promises";
 import { float64Column, uint16Column, uint32Column } from "../memory/columns.ts";
 import {
+  type CommitArchive,
+  commitIdWindowDefault,
   type IndexedCommit,
   type LoadedCommit,
   type PayloadColumn,
@@ -34,6 +39,7 @@ import { SegmentIndexBuilder } from "./segment-index.ts";
 import {
   CorruptLog,
   type RecoveredLog,
+  readSealedSegment,
   recoverSegments,
   SegmentReader,
   SegmentWriter,
@@ -85,7 +91,69 @@ function locationColumns(): PayloadColumn<RecordLocation> {
       eventsBytes: eventsBytes.at(ordinal),
       commitIdBytes: commitIdBytes.at(ordinal),
     }),
+    release(ordinal) {
+      for (const column of [segments, eventsOffsets, eventsBytes, commitIdBytes]) column.release(ordinal);
+    },
   };
+}
+
+/**
+ * Segments whose commits the index keeps in its columns: the one being written and the one
+ * before it, so reads of the recent log (a subscriber a little behind, recovery from a recent
+ * snapshot) do not go to disk for the index as well as for the events.
+ */
+const liveSegmentsMax = 2;
+
+/** Retires the index's commits segment by segment, keeping the last liveSegmentsMax segments'. */
+class LiveSegments {
+  /** Oldest first, each with the ordinal of its first commit. */
+  private readonly segments: { readonly segment: number; readonly firstOrdinal: number }[] = [];
+
+  constructor(private readonly index: StoreIndex<RecordLocation>) {}
+
+  /** The next commits added to the index are in `segment`. */
+  enter(segment: number): void {
+    if (this.segments.at(-1)?.segment === segment) return;
+    this.segments.push({ segment, firstOrdinal: this.index.nextOrdinal });
+    while (this.segments.length > liveSegmentsMax) {
+      const oldest = this.segments.shift()!;
+      this.index.retire(this.segments[0]!.firstOrdinal, oldest.segment);
+    }
+  }
+}
+
+/** Retired commits read back from their segment's index file (or a scan); the last segment read is kept. */
+class SegmentArchive implements CommitArchive<RecordLocation> {
+  private last: { segment: number; commits: Promise<IndexedCommit<RecordLocation>[]> } | undefined;
+
+  constructor(private readonly directory: string) {}
+
+  commits(segment: number): Promise<IndexedCommit<RecordLocation>[]> {
+    if (this.last?.segment !== segment) {
+      const commits = this.read(segment);
+      this.last = { segment, commits };
+      commits.catch(() => {
+        if (this.last?.commits === commits) this.last = undefined;
+      });
+    }
+    return this.last.commits;
+  }
+
+  private async read(segment: number): Promise<IndexedCommit<RecordLocation>[]> {
+    const { records } = await readSealedSegment(this.directory, segment);
+    return records.map((record) => ({
+      stream: record.stream,
+      firstRevision: record.firstRevision,
+      firstPosition: record.firstPosition,
+      count: record.count,
+      payload: {
+        segment,
+        eventsOffset: record.eventsOffset,
+        eventsBytes: record.eventsBytes,
+        commitIdBytes: record.commitIdBytes,
+      },
+    }));
+  }
 }
 
 class FileEventStore implements EventStore {
@@ -108,6 +176,7 @@ class FileEventStore implements EventStore {
   /** The last segment's records, for its index file once the writer moves on (segment-index.ts). */
   private active: SegmentIndexBuilder;
   private activeBytes: number;
+  private readonly live: LiveSegments;
   /** Index files of sealed segments being written; close() waits for them. */
   private sealing: Promise<void> = Promise.resolve();
 
@@ -122,6 +191,7 @@ class FileEventStore implements EventStore {
   ) {
     this.active = recovered.active;
     this.activeBytes = recovered.log.lastSegmentBytes;
+    this.live = recovered.live;
   }
 
   /** A record also holds its stream name and commit id: room for the longest of both. */
@@ -245,6 +315,7 @@ class FileEventStore implements EventStore {
       return false;
     }
     if (start.segment !== this.active.segment) this.seal(start.segment);
+    this.live.enter(start.segment);
     let offset = start.offset;
     this.index.add(
       accepted.map(({ planned, record, append }) => {
@@ -282,11 +353,13 @@ interface RecoveredIndex {
   readonly log: RecoveredLog;
   /** The last segment's records so far, as its index file will hold them. */
   readonly active: SegmentIndexBuilder;
+  readonly live: LiveSegments;
 }
 
 /** Rebuilds the index from the segments, checking that every record continues the log. */
 async function rebuildIndex(directory: string, index: StoreIndex<RecordLocation>): Promise<RecoveredIndex> {
   let active: SegmentIndexBuilder | undefined;
+  const live = new LiveSegments(index);
   const log = await recoverSegments(directory, (segment, record, file, sealed) => {
     const expected = index.planner().plan(record.stream, "any", record.commitId, record.count);
     if (
@@ -296,6 +369,7 @@ async function rebuildIndex(directory: string, index: StoreIndex<RecordLocation>
     ) {
       throw new CorruptLog(file, record.eventsOffset, `record ${record.commitId} does not continue the log`);
     }
+    live.enter(segment);
     index.add([
       {
         ...expected,
@@ -312,7 +386,7 @@ async function rebuildIndex(directory: string, index: StoreIndex<RecordLocation>
       active.add(record);
     }
   });
-  return { log, active: active ?? new SegmentIndexBuilder(log.lastSegment) };
+  return { log, active: active ?? new SegmentIndexBuilder(log.lastSegment), live };
 }
 
 /**
@@ -328,7 +402,7 @@ export async function openFileEventStore(
   await mkdir(directory, { recursive: true });
   const lock = await lockDirectory(directory);
   try {
-    const index = new StoreIndex(locationColumns());
+    const index = new StoreIndex(locationColumns(), commitIdWindowDefault, new SegmentArchive(directory));
     const recovered = await rebuildIndex(directory, index);
     const writer = await SegmentWriter.open(directory, segmentBytesMax, recovered.log);
     return new FileEventStore(

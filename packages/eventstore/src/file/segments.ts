@@ -64,41 +64,62 @@ export async function recoverSegments(
   let recovered: RecoveredLog = { lastSegment: 0, lastSegmentBytes: 0, truncatedBytes: 0 };
   for (const [i, segment] of segments.entries()) {
     const file = segmentPath(directory, segment);
-    const sealed = i < segments.length - 1;
-    if (sealed) {
-      const bytes = (await stat(file)).size;
-      const indexed = await readSegmentIndex(segmentIndexPath(directory, segment), segment, bytes);
-      if (indexed) {
-        for (const record of indexed) onRecord(segment, record, file, true);
-        recovered = { lastSegment: segment, lastSegmentBytes: bytes, truncatedBytes: 0 };
-        continue;
+    if (i < segments.length - 1) {
+      const { records, indexed, bytes } = await readSealedSegment(directory, segment);
+      for (const record of records) onRecord(segment, record, file, true);
+      if (!indexed) {
+        const index = new SegmentIndexBuilder(segment);
+        for (const record of records) index.add(record);
+        // An index that cannot be written (a full disk, say) costs only this scan again next time.
+        await index.write(segmentIndexPath(directory, segment), bytes).catch(() => {});
       }
+      recovered = { lastSegment: segment, lastSegmentBytes: bytes, truncatedBytes: 0 };
+      continue;
     }
     const buffer = await readFile(file);
-    const index = sealed ? new SegmentIndexBuilder(segment) : undefined;
     let offset = 0;
     while (offset < buffer.length) {
       const parsed = parseRecord(buffer, offset);
       if (parsed.kind === "record") {
-        onRecord(segment, parsed.record, file, sealed);
-        index?.add(parsed.record);
+        onRecord(segment, parsed.record, file, false);
         offset = parsed.record.end;
-      } else if (parsed.kind === "torn" && !sealed) {
+      } else if (parsed.kind === "torn") {
         await truncate(file, offset);
         break;
       } else {
-        throw new CorruptLog(
-          file,
-          offset,
-          parsed.kind === "torn" ? "record cut short before the last segment" : parsed.reason,
-        );
+        throw new CorruptLog(file, offset, parsed.reason);
       }
     }
-    // An index that cannot be written (a full disk, say) costs only this scan again next time.
-    await index?.write(segmentIndexPath(directory, segment), offset).catch(() => {});
     recovered = { lastSegment: segment, lastSegmentBytes: offset, truncatedBytes: buffer.length - offset };
   }
   return recovered;
+}
+
+/**
+ * A sealed segment's records and length: from its index file when that is usable, else scanned
+ * from the segment, every record verified (any damage, a cut-short record too, is CorruptLog).
+ * `indexed`: they came from the index file.
+ */
+export async function readSealedSegment(
+  directory: string,
+  segment: number,
+): Promise<{ readonly records: ParsedRecord[]; readonly indexed: boolean; readonly bytes: number }> {
+  const file = segmentPath(directory, segment);
+  const bytes = (await stat(file)).size;
+  const indexed = await readSegmentIndex(segmentIndexPath(directory, segment), segment, bytes);
+  if (indexed) return { records: indexed, indexed: true, bytes };
+  const buffer = await readFile(file);
+  const records: ParsedRecord[] = [];
+  for (let offset = 0; offset < buffer.length; ) {
+    const parsed = parseRecord(buffer, offset);
+    if (parsed.kind !== "record") {
+      const reason = parsed.kind === "torn" ? "record cut short before the last segment" : parsed.reason;
+      throw new CorruptLog(file, offset, reason);
+    }
+    records.push(parsed.record);
+    offset = parsed.record.end;
+  }
+  return { records, indexed: false, bytes };
 }
 
 const truncate = (file: string, length: number): Promise<void> =>

@@ -2,6 +2,7 @@
 // times the memory and outlived every young-generation GC. It grows in chunks of 65,536 values
 // (the first by doubling from 64, for the many small streams), so growing never copies more than
 // one chunk: doubling one array would stall the store for hundreds of ms once the log is long.
+// A column that only ever grows at its end can also let go of its oldest chunks (release).
 
 type NumberArray = Float64Array | Uint32Array | Uint16Array;
 
@@ -10,7 +11,8 @@ const chunkSize = 1 << chunkBits;
 const chunkMask = chunkSize - 1;
 
 export class NumberColumn {
-  private readonly chunks: NumberArray[];
+  /** undefined: a chunk released, its values no longer kept. */
+  private readonly chunks: (NumberArray | undefined)[];
   length = 0;
 
   /** `make` picks the width: Float64Array for positions and offsets, narrower ones where they fit. */
@@ -22,6 +24,7 @@ export class NumberColumn {
     const chunk = this.length >>> chunkBits;
     const slot = this.length & chunkMask;
     let values = this.chunks[chunk];
+    // Released chunks all lie below the one being filled, so undefined here means a new chunk.
     if (values === undefined) {
       values = this.make(chunkSize);
       this.chunks.push(values);
@@ -40,6 +43,12 @@ export class NumberColumn {
 
   last(): number {
     return this.at(this.length - 1);
+  }
+
+  /** Lets go of every whole chunk below `index`: reading a value there afterwards is a bug. */
+  release(index: number): void {
+    for (let chunk = (index >>> chunkBits) - 1; chunk >= 0 && this.chunks[chunk]; chunk--)
+      this.chunks[chunk] = undefined;
   }
 }
 

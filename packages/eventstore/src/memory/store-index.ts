@@ -8,6 +8,13 @@
 // every append the store ever took, so a core acking 20,000 commands/s in small group commits
 // grew by ~0.5 MB/s without end. Commit ids are remembered only for the last commitIdWindow
 // commits; reads take a commit's id from its payload (the file adapter reads it from the record).
+//
+// Even columns grow by ~46 bytes per commit, ~4 GB a day for a core acking small group commits
+// around the clock. So an adapter that can read its old commits back (CommitArchive: the file
+// adapter, from its segments' index files) retires them: retire() drops a prefix of the log's
+// columns and keeps of it only a summary (RetiredPart: where it starts, and each stream's revision
+// range in it). Reads of a retired range load that part's commits from the archive; appends,
+// expected revisions and commitId dedupe never need them.
 import {
   type AppendResult,
   type EventData,
@@ -48,6 +55,29 @@ export type LoadEvents<P> = (commit: IndexedCommit<P>) => Promise<LoadedCommit> 
 export interface PayloadColumn<P> {
   push(payload: P): void;
   at(ordinal: number): P;
+  /** Lets go of the payloads below `ordinal` (only a store that retires commits calls it). */
+  release?(ordinal: number): void;
+}
+
+/** Reads the commits of retired parts of the log back (the file adapter: from its segments). */
+export interface CommitArchive<P> {
+  /** Every commit of the part retired under `key`, in log order. */
+  commits(key: number): Promise<readonly IndexedCommit<P>[]>;
+}
+
+/** A retired prefix piece of the log: ordinals [firstOrdinal, firstOrdinal + count). */
+interface RetiredPart {
+  readonly key: number;
+  readonly firstOrdinal: number;
+  readonly count: number;
+  readonly firstPosition: number;
+}
+
+/** One stream's revisions in one retired part. */
+interface RetiredRange {
+  readonly part: RetiredPart;
+  readonly firstRevision: number;
+  readonly lastRevision: number;
 }
 
 export function payloadArray<P>(): PayloadColumn<P> {
@@ -152,48 +182,93 @@ export class AppendPlanner {
   }
 }
 
-/** The commits of one stream: their ordinals in the log, in revision order. */
+/**
+ * The commits of one stream: their ordinals in the log, in revision order; the first `retired`
+ * of them are in retired parts, found through `retiredRanges`.
+ */
 interface StreamCommits {
   readonly idx: number;
+  readonly name: string;
   readonly ordinals: NumberColumn;
+  lastRevision: number;
+  retired: number;
+  readonly retiredRanges: RetiredRange[];
+}
+
+/** First i in [low, high) with `before(i)` false, where `before` is true then false over the range. */
+function partitionPoint(low: number, high: number, before: (i: number) => boolean): number {
+  while (low < high) {
+    const mid = (low + high) >>> 1;
+    if (before(mid)) low = mid + 1;
+    else high = mid;
+  }
+  return low;
 }
 
 export class StoreIndex<P> {
   // The log's columns, by commit ordinal (positions and revisions are below 2^53, checked in add).
+  // Below `retiredBefore` they are released: those commits are in `parts`.
   private readonly firstPositions = float64Column();
   private readonly firstRevisions = float64Column();
   private readonly counts = uint32Column();
   private readonly streamOf = uint32Column();
-  private readonly streamNames: string[] = [];
+  private readonly streamList: StreamCommits[] = [];
   private readonly streams = new Map<string, StreamCommits>();
-  /** commitId → ordinal for the last commitIdWindow commits; recentIds is their FIFO ring. */
+  private readonly parts: RetiredPart[] = [];
+  private retiredBefore = 0;
+  /**
+   * commitId → slot for the last commitIdWindow commits; recentIds is their FIFO ring, and the
+   * slot holds the commit's result by value, so dedupe never reads a retired commit.
+   */
   private readonly recent = new Map<string, number>();
   private readonly recentIds: string[] = [];
+  private readonly recentFirstRevisions: Float64Array;
+  private readonly recentFirstPositions: Float64Array;
+  private readonly recentCounts: Uint32Array;
   private recentNext = 0;
   private readonly wakers = new Set<() => void>();
   private ended = false;
   nextPosition = 0n;
 
+  /** `archive`: where retired commits are read back from; without one, nothing is retired. */
   constructor(
     private readonly payloads: PayloadColumn<P>,
     private readonly commitIdWindow = commitIdWindowDefault,
-  ) {}
+    private readonly archive?: CommitArchive<P>,
+  ) {
+    this.recentFirstRevisions = new Float64Array(commitIdWindow);
+    this.recentFirstPositions = new Float64Array(commitIdWindow);
+    this.recentCounts = new Uint32Array(commitIdWindow);
+  }
 
   resultOf(commitId: string): AppendResult | undefined {
-    const ordinal = this.recent.get(commitId);
-    return ordinal === undefined ? undefined : resultOf(this.commitAt(ordinal));
+    const slot = this.recent.get(commitId);
+    if (slot === undefined) return undefined;
+    return resultOf({
+      firstRevision: BigInt(this.recentFirstRevisions[slot]!),
+      firstPosition: BigInt(this.recentFirstPositions[slot]!),
+      count: this.recentCounts[slot]!,
+    });
   }
 
   lastRevision(stream: string): bigint | undefined {
     const commits = this.streams.get(stream);
-    if (!commits) return undefined;
-    const ordinal = commits.ordinals.last();
-    return BigInt(this.firstRevisions.at(ordinal) + this.counts.at(ordinal) - 1);
+    return commits && BigInt(commits.lastRevision);
   }
 
   /** The last position in the log, undefined while it is empty. */
   headPosition(): bigint | undefined {
     return this.counts.length === 0 ? undefined : this.nextPosition - 1n;
+  }
+
+  /** The ordinal the next commit gets: commits ever added. */
+  get nextOrdinal(): number {
+    return this.counts.length;
+  }
+
+  /** Commits whose columns are still kept (not retired). */
+  get liveCommits(): number {
+    return this.counts.length - this.retiredBefore;
   }
 
   planner(): AppendPlanner {
@@ -217,8 +292,15 @@ export class StoreIndex<P> {
       }
       let stream = this.streams.get(commit.stream);
       if (!stream) {
-        stream = { idx: this.streamNames.length, ordinals: uint32Column() };
-        this.streamNames.push(commit.stream);
+        stream = {
+          idx: this.streamList.length,
+          name: commit.stream,
+          ordinals: uint32Column(),
+          lastRevision: -1,
+          retired: 0,
+          retiredRanges: [],
+        };
+        this.streamList.push(stream);
         this.streams.set(commit.stream, stream);
       }
       const ordinal = this.counts.length;
@@ -228,10 +310,51 @@ export class StoreIndex<P> {
       this.streamOf.push(stream.idx);
       this.payloads.push(commit.payload);
       stream.ordinals.push(ordinal);
-      this.remember(commit.commitId, ordinal);
+      stream.lastRevision = Number(commit.firstRevision) + commit.count - 1;
+      this.remember(commit);
       this.nextPosition = nextPosition;
     }
     this.wake();
+  }
+
+  /**
+   * Retires the commits below `beforeOrdinal` that are not retired yet, as one part the archive
+   * reads back under `key`: their columns are released (in whole chunks of them) and only the
+   * part's summary is kept.
+   */
+  retire(beforeOrdinal: number, key: number): void {
+    if (!this.archive) throw new Error("a store without an archive cannot retire commits");
+    if (beforeOrdinal > this.counts.length) throw new RangeError(`no commit ${beforeOrdinal - 1} to retire`);
+    const firstOrdinal = this.retiredBefore;
+    if (beforeOrdinal <= firstOrdinal) return;
+    const part: RetiredPart = {
+      key,
+      firstOrdinal,
+      count: beforeOrdinal - firstOrdinal,
+      firstPosition: this.firstPositions.at(firstOrdinal),
+    };
+    const ranges = new Map<StreamCommits, { first: number; last: number; commits: number }>();
+    for (let ordinal = firstOrdinal; ordinal < beforeOrdinal; ordinal++) {
+      const stream = this.streamList[this.streamOf.at(ordinal)]!;
+      const last = this.lastRevisionOf(ordinal);
+      const range = ranges.get(stream);
+      if (range) {
+        range.last = last;
+        range.commits++;
+      } else {
+        ranges.set(stream, { first: this.firstRevisions.at(ordinal), last, commits: 1 });
+      }
+    }
+    for (const [stream, { first, last, commits }] of ranges) {
+      stream.retiredRanges.push({ part, firstRevision: first, lastRevision: last });
+      stream.retired += commits;
+      stream.ordinals.release(stream.retired);
+    }
+    this.parts.push(part);
+    this.retiredBefore = beforeOrdinal;
+    for (const column of [this.firstPositions, this.firstRevisions, this.counts, this.streamOf])
+      column.release(beforeOrdinal);
+    this.payloads.release?.(beforeOrdinal);
   }
 
   /** Ends every subscription (the store is closing). */
@@ -240,17 +363,30 @@ export class StoreIndex<P> {
     this.wake();
   }
 
-  private remember(commitId: string, ordinal: number): void {
-    const evicted = this.recentIds[this.recentNext];
+  private remember(commit: Commit<P>): void {
+    const slot = this.recentNext;
+    const evicted = this.recentIds[slot];
     if (evicted !== undefined) this.recent.delete(evicted);
-    this.recentIds[this.recentNext] = commitId;
-    this.recentNext = (this.recentNext + 1) % this.commitIdWindow;
-    this.recent.set(commitId, ordinal);
+    this.recentIds[slot] = commit.commitId;
+    this.recentFirstRevisions[slot] = Number(commit.firstRevision);
+    this.recentFirstPositions[slot] = Number(commit.firstPosition);
+    this.recentCounts[slot] = commit.count;
+    this.recentNext = (slot + 1) % this.commitIdWindow;
+    this.recent.set(commit.commitId, slot);
   }
 
+  private lastRevisionOf(ordinal: number): number {
+    return this.firstRevisions.at(ordinal) + this.counts.at(ordinal) - 1;
+  }
+
+  private lastPositionOf(ordinal: number): number {
+    return this.firstPositions.at(ordinal) + this.counts.at(ordinal) - 1;
+  }
+
+  /** A commit that is not retired. */
   private commitAt(ordinal: number): IndexedCommit<P> {
     return {
-      stream: this.streamNames[this.streamOf.at(ordinal)]!,
+      stream: this.streamList[this.streamOf.at(ordinal)]!.name,
       firstRevision: BigInt(this.firstRevisions.at(ordinal)),
       firstPosition: BigInt(this.firstPositions.at(ordinal)),
       count: this.counts.at(ordinal),
@@ -258,26 +394,37 @@ export class StoreIndex<P> {
     };
   }
 
-  /**
-   * First index i in [0, length) whose commit (ordinalAt(i)) ends at or after `value`, by the
-   * column `start` (revisions within a stream, positions within the log).
-   */
-  private firstEndingAtOrAfter(
-    length: number,
-    ordinalAt: (i: number) => number,
-    start: NumberColumn,
-    value: bigint,
-  ): number {
-    const target = Number(value);
-    let low = 0;
-    let high = length;
-    while (low < high) {
-      const mid = (low + high) >>> 1;
-      const ordinal = ordinalAt(mid);
-      if (start.at(ordinal) + this.counts.at(ordinal) - 1 < target) low = mid + 1;
-      else high = mid;
+  private async retiredCommits(part: RetiredPart): Promise<readonly IndexedCommit<P>[]> {
+    const commits = await this.archive!.commits(part.key);
+    if (commits.length !== part.count) {
+      throw new Error(`retired part ${part.key} reads back ${commits.length} commits, not ${part.count}`);
     }
-    return low;
+    return commits;
+  }
+
+  /**
+   * Commits of `stream` in revision order, from the one holding `revision` (which it must have):
+   * that one commit from the columns, or the stream's commits in the retired part that holds it.
+   */
+  private async streamCommitsFrom(
+    stream: StreamCommits,
+    revision: number,
+  ): Promise<readonly IndexedCommit<P>[]> {
+    const { ordinals } = stream;
+    if (stream.retired < ordinals.length && revision >= this.firstRevisions.at(ordinals.at(stream.retired))) {
+      const i = partitionPoint(
+        stream.retired,
+        ordinals.length,
+        (i) => this.lastRevisionOf(ordinals.at(i)) < revision,
+      );
+      return [this.commitAt(ordinals.at(i))];
+    }
+    const ranges = stream.retiredRanges;
+    const { part } = ranges[partitionPoint(0, ranges.length, (i) => ranges[i]!.lastRevision < revision)]!;
+    const commits = await this.retiredCommits(part);
+    return commits.filter(
+      (commit) => commit.stream === stream.name && Number(commit.firstRevision) + commit.count > revision,
+    );
   }
 
   async readStream(
@@ -287,44 +434,71 @@ export class StoreIndex<P> {
   ): Promise<RecordedEvent[]> {
     const commits = this.streams.get(stream);
     if (!commits) throw new StreamNotFound(stream);
-    const range = revisionRange(this.lastRevision(stream)!, options);
+    const range = revisionRange(BigInt(commits.lastRevision), options);
     if (!range) return [];
     const [low, high] = range;
-    const { ordinals } = commits;
     const events: RecordedEvent[] = [];
-    const first = this.firstEndingAtOrAfter(ordinals.length, (i) => ordinals.at(i), this.firstRevisions, low);
-    for (let i = first; i < ordinals.length; i++) {
-      const commit = this.commitAt(ordinals.at(i));
-      if (commit.firstRevision > high) break;
-      const loaded = await load(commit);
-      for (let j = 0; j < commit.count; j++) {
-        const revision = commit.firstRevision + BigInt(j);
-        if (revision >= low && revision <= high) events.push(toRecorded(commit, loaded, j));
+    let next = Number(low);
+    while (next <= Number(high)) {
+      // Looked up again after every await: commits may have been retired meanwhile.
+      const found = await this.streamCommitsFrom(commits, next);
+      for (const commit of found) {
+        if (commit.firstRevision > high) break;
+        const loaded = await load(commit);
+        for (let j = 0; j < commit.count; j++) {
+          const revision = commit.firstRevision + BigInt(j);
+          if (revision >= low && revision <= high) events.push(toRecorded(commit, loaded, j));
+        }
       }
+      const last = found.at(-1)!;
+      next = Number(last.firstRevision) + last.count;
     }
     return options.backwards ? events.reverse() : events;
+  }
+
+  /** The ordinal a subscription after `after` starts at: the first commit that may hold a later position. */
+  private firstOrdinalAfter(after: bigint | undefined): number {
+    if (after === undefined) return 0;
+    const target = Number(after) + 1;
+    const liveFrom =
+      this.retiredBefore < this.counts.length
+        ? this.firstPositions.at(this.retiredBefore)
+        : Number(this.nextPosition);
+    if (target >= liveFrom) {
+      return partitionPoint(this.retiredBefore, this.counts.length, (o) => this.lastPositionOf(o) < target);
+    }
+    const { parts } = this;
+    const part = partitionPoint(0, parts.length, (i) => parts[i]!.firstPosition <= target) - 1;
+    return parts[Math.max(part, 0)]!.firstOrdinal;
   }
 
   async *subscribe(options: SubscribeToAllOptions, load: LoadEvents<P>): AsyncGenerator<SubscriptionItem> {
     const { after, streamPrefixes, signal } = options;
     const matches = (stream: string) =>
       !streamPrefixes || streamPrefixes.some((prefix) => stream.startsWith(prefix));
-    const log = this.counts;
-    let cursor =
-      after === undefined
-        ? 0
-        : this.firstEndingAtOrAfter(log.length, (i) => i, this.firstPositions, after + 1n);
+    const eventsOf = async function* (commit: IndexedCommit<P>): AsyncGenerator<SubscriptionItem> {
+      const loaded = await load(commit);
+      for (let j = 0; j < commit.count && !signal?.aborted; j++) {
+        const event = toRecorded(commit, loaded, j);
+        if (after === undefined || event.position > after) yield { kind: "event", event };
+      }
+    };
+    let cursor = this.firstOrdinalAfter(after);
     let caughtUp = false;
     while (!signal?.aborted && !this.ended) {
-      if (cursor < log.length) {
-        const ordinal = cursor++;
-        if (!matches(this.streamNames[this.streamOf.at(ordinal)]!)) continue;
-        const commit = this.commitAt(ordinal);
-        const loaded = await load(commit);
-        for (let j = 0; j < commit.count && !signal?.aborted; j++) {
-          const event = toRecorded(commit, loaded, j);
-          if (after === undefined || event.position > after) yield { kind: "event", event };
+      if (cursor < this.retiredBefore) {
+        const { parts } = this;
+        const part =
+          parts[partitionPoint(0, parts.length, (i) => parts[i]!.firstOrdinal + parts[i]!.count <= cursor)]!;
+        const commits = await this.retiredCommits(part);
+        for (let i = cursor - part.firstOrdinal; i < commits.length && !signal?.aborted; i++) {
+          cursor++;
+          if (matches(commits[i]!.stream)) yield* eventsOf(commits[i]!);
         }
+      } else if (cursor < this.counts.length) {
+        const ordinal = cursor++;
+        if (matches(this.streamList[this.streamOf.at(ordinal)]!.name))
+          yield* eventsOf(this.commitAt(ordinal));
       } else if (!caughtUp) {
         caughtUp = true;
         const head = this.headPosition();
