@@ -182,15 +182,46 @@ describe("file event store: segment index files", () => {
     expect(rewritten).toEqual(indexes);
   });
 
+  it("opens from the summaries of retired segments alone, and checks their records when a read reaches them", async () => {
+    await appendTwoStreams(60);
+    const [firstIndex] = await named(".idx");
+    const [firstSegment] = await named(".seg");
+    // The first segment's records can no longer be read from its index nor scanned from it.
+    const index = await readFile(join(directory, firstIndex!));
+    index[index.length - 3] = index[index.length - 3]! ^ 0xff;
+    await writeFile(join(directory, firstIndex!), index);
+    const segment = await readFile(join(directory, firstSegment!));
+    segment[20] = segment[20]! ^ 0xff;
+    await writeFile(join(directory, firstSegment!), segment);
+    // A commitId window of 8 appends reaches into the last two segments only: the first one is
+    // retired from its summary, its records not read.
+    const store = await openFileEventStore(directory, { segmentBytesMax: 1024, commitIdWindow: 8 });
+    try {
+      expect(await store.readStream("s", { fromRevision: "end", backwards: true, maxCount: 1 })).toHaveLength(
+        1,
+      );
+      await expect(store.readStream("s", { fromRevision: "start", maxCount: 1 })).rejects.toBeInstanceOf(
+        CorruptLog,
+      );
+    } finally {
+      await store.close();
+    }
+  });
+
   it("passes over a damaged index file or one of another segment, scans the segment and indexes it again", async () => {
     await appendTwoStreams(60);
     const expected = await contents();
-    const [first, second] = await named(".idx");
-    const damaged = await readFile(join(directory, first!));
-    const original = Buffer.from(damaged);
-    damaged[damaged.length - 3] = damaged[damaged.length - 3]! ^ 0xff;
-    await writeFile(join(directory, first!), damaged);
+    const [first, second, third] = await named(".idx");
+    const original = await readFile(join(directory, first!));
+    // Damage in the summary (the first frame) is found at open: the segment is scanned and indexed.
+    const damagedSummary = Buffer.from(original);
+    damagedSummary[12] = damagedSummary[12]! ^ 0xff;
+    await writeFile(join(directory, first!), damagedSummary);
     await writeFile(join(directory, second!), original);
+    // Damage among the records is found when they are read: the segment is scanned then.
+    const damagedRecords = await readFile(join(directory, third!));
+    damagedRecords[damagedRecords.length - 3] = damagedRecords[damagedRecords.length - 3]! ^ 0xff;
+    await writeFile(join(directory, third!), damagedRecords);
     expect(await contents()).toEqual(expected);
     expect(await readFile(join(directory, first!))).toEqual(original);
     expect(await readFile(join(directory, second!))).not.toEqual(original);

@@ -5,8 +5,8 @@
 // in memory as typed-array columns (~46 bytes per append) for the last two segments only; older
 // segments' commits are retired from it and read back from their index files when a read reaches
 // them (SegmentArchive), so the store's memory does not grow with its log. The index is rebuilt on
-// open from the segments' index files (or by scanning them); payloads and commit ids stay on disk
-// and are read on demand.
+// open from the segments' index files (for retired segments their summaries alone, rebuildIndex)
+// or by scanning them; payloads and commit ids stay on disk and are read on demand.
 import { mkdir } from "node:fs/promises";
 import { float64Column, uint16Column, uint32Column } from "../memory/columns.ts";
 import {
@@ -34,7 +34,7 @@ import {
   type SubscriptionItem,
 } from "../port.ts";
 import { type DirectoryLock, lockDirectory } from "./lock.ts";
-import { encodeRecord, nameBytesMax, type RecordLocation, recordBytes } from "./record.ts";
+import { encodeRecord, nameBytesMax, type ParsedRecord, type RecordLocation, recordBytes } from "./record.ts";
 import { SegmentIndexBuilder } from "./segment-index.ts";
 import {
   CorruptLog,
@@ -44,6 +44,7 @@ import {
   SegmentReader,
   SegmentWriter,
   segmentIndexPath,
+  segmentPath,
 } from "./segments.ts";
 
 export interface FileEventStoreOptions {
@@ -51,11 +52,14 @@ export interface FileEventStoreOptions {
   readonly segmentBytesMax?: number;
   /** Larger appends are rejected with InvalidAppend("too_large"). */
   readonly recordBytesMax?: number;
+  /** How many of the last appends a retry with the same commitId is answered for (dedupe). */
+  readonly commitIdWindow?: number;
 }
 
 export const fileEventStoreDefaults = {
   segmentBytesMax: 64 * 1024 * 1024,
   recordBytesMax: 16 * 1024 * 1024,
+  commitIdWindow: commitIdWindowDefault,
 } as const;
 
 interface QueuedAppend {
@@ -93,6 +97,9 @@ function locationColumns(): PayloadColumn<RecordLocation> {
     }),
     release(ordinal) {
       for (const column of [segments, eventsOffsets, eventsBytes, commitIdBytes]) column.release(ordinal);
+    },
+    skip(count) {
+      for (const column of [segments, eventsOffsets, eventsBytes, commitIdBytes]) column.skip(count);
     },
   };
 }
@@ -140,7 +147,7 @@ class SegmentArchive implements CommitArchive<RecordLocation> {
   }
 
   private async read(segment: number): Promise<IndexedCommit<RecordLocation>[]> {
-    const { records } = await readSealedSegment(this.directory, segment);
+    const records = await readSealedSegment(this.directory, segment);
     return records.map((record) => ({
       stream: record.stream,
       firstRevision: record.firstRevision,
@@ -356,37 +363,72 @@ interface RecoveredIndex {
   readonly live: LiveSegments;
 }
 
-/** Rebuilds the index from the segments, checking that every record continues the log. */
-async function rebuildIndex(directory: string, index: StoreIndex<RecordLocation>): Promise<RecoveredIndex> {
-  let active: SegmentIndexBuilder | undefined;
+/** Adds the records of a segment found on disk to the index; any that does not continue the log is CorruptLog. */
+function addRecovered(
+  index: StoreIndex<RecordLocation>,
+  directory: string,
+  segment: number,
+  records: readonly ParsedRecord[],
+): void {
+  const commits = records.map(({ stream, commitId, firstRevision, firstPosition, count, ...location }) => ({
+    stream,
+    commitId,
+    firstRevision,
+    firstPosition,
+    count,
+    payload: {
+      segment,
+      eventsOffset: location.eventsOffset,
+      eventsBytes: location.eventsBytes,
+      commitIdBytes: location.commitIdBytes,
+    },
+  }));
+  const firstOrdinal = index.nextOrdinal;
+  try {
+    index.add(commits);
+  } catch (error) {
+    const record = records[index.nextOrdinal - firstOrdinal]!;
+    const reason = `record ${record.commitId} does not continue the log: ${(error as Error).message}`;
+    throw new CorruptLog(segmentPath(directory, segment), record.eventsOffset, reason);
+  }
+}
+
+/**
+ * Rebuilds the index from the segments, checking that every record (or retired segment) continues
+ * the log. Segments older than the last liveSegmentsMax are retired at once, from their summaries;
+ * of those, the ones the commitId window still reaches are read for their commit ids.
+ */
+async function rebuildIndex(
+  directory: string,
+  index: StoreIndex<RecordLocation>,
+  commitIdWindow: number,
+): Promise<RecoveredIndex> {
+  const { log, sealed, last } = await recoverSegments(directory);
   const live = new LiveSegments(index);
-  const log = await recoverSegments(directory, (segment, record, file, sealed) => {
-    const expected = index.planner().plan(record.stream, "any", record.commitId, record.count);
-    if (
-      expected.firstPosition !== record.firstPosition ||
-      expected.firstRevision !== record.firstRevision ||
-      index.resultOf(record.commitId) !== undefined
-    ) {
-      throw new CorruptLog(file, record.eventsOffset, `record ${record.commitId} does not continue the log`);
+  const firstLive = Math.max(0, sealed.length - (liveSegmentsMax - 1));
+  let windowFrom = sealed.length;
+  for (let covered = last.length; windowFrom > 0 && covered < commitIdWindow; )
+    covered += sealed[--windowFrom]!.commits;
+  for (const [i, summary] of sealed.entries()) {
+    const { segment } = summary;
+    if (i >= firstLive) {
+      live.enter(segment);
+      addRecovered(index, directory, segment, await readSealedSegment(directory, segment));
+      continue;
     }
-    live.enter(segment);
-    index.add([
-      {
-        ...expected,
-        payload: {
-          segment,
-          eventsOffset: record.eventsOffset,
-          eventsBytes: record.eventsBytes,
-          commitIdBytes: record.commitIdBytes,
-        },
-      },
-    ]);
-    if (!sealed) {
-      active ??= new SegmentIndexBuilder(segment);
-      active.add(record);
+    try {
+      index.addRetired(summary, segment);
+    } catch (error) {
+      throw new CorruptLog(segmentPath(directory, segment), 0, (error as Error).message);
     }
-  });
-  return { log, active: active ?? new SegmentIndexBuilder(log.lastSegment), live };
+    if (i >= windowFrom)
+      for (const record of await readSealedSegment(directory, segment)) index.rememberRetired(record);
+  }
+  const active = new SegmentIndexBuilder(log.lastSegment);
+  if (last.length > 0) live.enter(log.lastSegment);
+  addRecovered(index, directory, log.lastSegment, last);
+  for (const record of last) active.add(record);
+  return { log, active, live };
 }
 
 /**
@@ -398,12 +440,12 @@ export async function openFileEventStore(
   directory: string,
   options: FileEventStoreOptions = {},
 ): Promise<EventStore> {
-  const { segmentBytesMax, recordBytesMax } = { ...fileEventStoreDefaults, ...options };
+  const { segmentBytesMax, recordBytesMax, commitIdWindow } = { ...fileEventStoreDefaults, ...options };
   await mkdir(directory, { recursive: true });
   const lock = await lockDirectory(directory);
   try {
-    const index = new StoreIndex(locationColumns(), commitIdWindowDefault, new SegmentArchive(directory));
-    const recovered = await rebuildIndex(directory, index);
+    const index = new StoreIndex(locationColumns(), commitIdWindow, new SegmentArchive(directory));
+    const recovered = await rebuildIndex(directory, index, commitIdWindow);
     const writer = await SegmentWriter.open(directory, segmentBytesMax, recovered.log);
     return new FileEventStore(
       directory,

@@ -1,10 +1,15 @@
 // Segment files: `<10-digit number>.seg`, appended in number order, each a sequence of records.
-// Recovery reads them in order (sealed ones from their index files where usable), verifies every
-// record it scans and cuts a torn tail off the last one.
+// Recovery summarises the sealed ones (from their index files where usable), scans the last one,
+// verifies every record it scans and cuts a torn tail off the last one.
 import { type FileHandle, open, readdir, readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { type ParsedRecord, parseRecord } from "./record.ts";
-import { readSegmentIndex, SegmentIndexBuilder } from "./segment-index.ts";
+import {
+  readSegmentIndex,
+  readSegmentSummary,
+  SegmentIndexBuilder,
+  type SegmentSummary,
+} from "./segment-index.ts";
 import { changeFileSynced, syncDirectory } from "./sync.ts";
 
 export class CorruptLog extends Error {
@@ -49,65 +54,76 @@ export interface RecoveredLog {
   readonly truncatedBytes: number;
 }
 
-/**
- * Every record of every segment in order, handed to `onRecord` (`sealed`: the segment is not the
- * last one). A sealed segment with a usable index file (segment-index.ts) is read from it; any
- * other is scanned, every record verified, and a sealed one indexed for the next open. A torn tail
- * in the last segment is truncated (and the truncation synced); any other damage throws
- * CorruptLog.
- */
-export async function recoverSegments(
-  directory: string,
-  onRecord: (segment: number, record: ParsedRecord, file: string, sealed: boolean) => void,
-): Promise<RecoveredLog> {
-  const segments = await listSegments(directory);
-  let recovered: RecoveredLog = { lastSegment: 0, lastSegmentBytes: 0, truncatedBytes: 0 };
-  for (const [i, segment] of segments.entries()) {
-    const file = segmentPath(directory, segment);
-    if (i < segments.length - 1) {
-      const { records, indexed, bytes } = await readSealedSegment(directory, segment);
-      for (const record of records) onRecord(segment, record, file, true);
-      if (!indexed) {
-        const index = new SegmentIndexBuilder(segment);
-        for (const record of records) index.add(record);
-        // An index that cannot be written (a full disk, say) costs only this scan again next time.
-        await index.write(segmentIndexPath(directory, segment), bytes).catch(() => {});
-      }
-      recovered = { lastSegment: segment, lastSegmentBytes: bytes, truncatedBytes: 0 };
-      continue;
-    }
-    const buffer = await readFile(file);
-    let offset = 0;
-    while (offset < buffer.length) {
-      const parsed = parseRecord(buffer, offset);
-      if (parsed.kind === "record") {
-        onRecord(segment, parsed.record, file, false);
-        offset = parsed.record.end;
-      } else if (parsed.kind === "torn") {
-        await truncate(file, offset);
-        break;
-      } else {
-        throw new CorruptLog(file, offset, parsed.reason);
-      }
-    }
-    recovered = { lastSegment: segment, lastSegmentBytes: offset, truncatedBytes: buffer.length - offset };
-  }
-  return recovered;
+export interface RecoveredSegments {
+  readonly log: RecoveredLog;
+  /** Every sealed segment (all but the last), summarised, in order. */
+  readonly sealed: readonly SegmentSummary[];
+  /** The last segment's records: it has no index file while it is written. */
+  readonly last: readonly ParsedRecord[];
 }
 
 /**
- * A sealed segment's records and length: from its index file when that is usable, else scanned
- * from the segment, every record verified (any damage, a cut-short record too, is CorruptLog).
- * `indexed`: they came from the index file.
+ * The segments as they are on disk: a summary of each sealed one, from its index file where that
+ * is usable (else the segment is scanned, every record verified, and indexed for the next open),
+ * and the last one's records, scanned. A torn tail in the last segment is truncated (and the
+ * truncation synced); any other damage throws CorruptLog.
  */
-export async function readSealedSegment(
-  directory: string,
-  segment: number,
-): Promise<{ readonly records: ParsedRecord[]; readonly indexed: boolean; readonly bytes: number }> {
-  const file = segmentPath(directory, segment);
-  const bytes = (await stat(file)).size;
+export async function recoverSegments(directory: string): Promise<RecoveredSegments> {
+  const segments = await listSegments(directory);
+  const sealed: SegmentSummary[] = [];
+  for (const segment of segments.slice(0, -1)) {
+    const bytes = (await stat(segmentPath(directory, segment))).size;
+    const indexPath = segmentIndexPath(directory, segment);
+    sealed.push(
+      (await readSegmentSummary(indexPath, segment, bytes)) ?? (await indexSegment(directory, segment)),
+    );
+  }
+  const lastSegment = segments.at(-1);
+  if (lastSegment === undefined) {
+    return { log: { lastSegment: 0, lastSegmentBytes: 0, truncatedBytes: 0 }, sealed, last: [] };
+  }
+  const file = segmentPath(directory, lastSegment);
+  const buffer = await readFile(file);
+  const last: ParsedRecord[] = [];
+  let offset = 0;
+  while (offset < buffer.length) {
+    const parsed = parseRecord(buffer, offset);
+    if (parsed.kind === "record") {
+      last.push(parsed.record);
+      offset = parsed.record.end;
+    } else if (parsed.kind === "torn") {
+      await truncate(file, offset);
+      break;
+    } else {
+      throw new CorruptLog(file, offset, parsed.reason);
+    }
+  }
+  const log = { lastSegment, lastSegmentBytes: offset, truncatedBytes: buffer.length - offset };
+  return { log, sealed, last };
+}
+
+/** Scans a sealed segment without a usable index file and writes one; its summary. */
+async function indexSegment(directory: string, segment: number): Promise<SegmentSummary> {
+  const { records, bytes } = await scanSealedSegment(directory, segment);
+  const index = new SegmentIndexBuilder(segment);
+  for (const record of records) index.add(record);
+  // An index that cannot be written (a full disk, say) costs only this scan again next time.
+  await index.write(segmentIndexPath(directory, segment), bytes).catch(() => {});
+  return index.summary(bytes);
+}
+
+/**
+ * A sealed segment's records: from its index file when that is usable, else scanned from the
+ * segment, every record verified (any damage, a cut-short record too, is CorruptLog).
+ */
+export async function readSealedSegment(directory: string, segment: number): Promise<ParsedRecord[]> {
+  const bytes = (await stat(segmentPath(directory, segment))).size;
   const indexed = await readSegmentIndex(segmentIndexPath(directory, segment), segment, bytes);
-  if (indexed) return { records: indexed, indexed: true, bytes };
+  return indexed ?? (await scanSealedSegment(directory, segment)).records;
+}
+
+async function scanSealedSegment(directory: string, segment: number) {
+  const file = segmentPath(directory, segment);
   const buffer = await readFile(file);
   const records: ParsedRecord[] = [];
   for (let offset = 0; offset < buffer.length; ) {
@@ -119,7 +135,7 @@ export async function readSealedSegment(
     records.push(parsed.record);
     offset = parsed.record.end;
   }
-  return { records, indexed: false, bytes };
+  return { records, bytes: buffer.length };
 }
 
 const truncate = (file: string, length: number): Promise<void> =>

@@ -2,7 +2,8 @@
 // times the memory and outlived every young-generation GC. It grows in chunks of 65,536 values
 // (the first by doubling from 64, for the many small streams), so growing never copies more than
 // one chunk: doubling one array would stall the store for hundreds of ms once the log is long.
-// A column that only ever grows at its end can also let go of its oldest chunks (release).
+// A column that only ever grows at its end can also let go of its oldest chunks (release), or
+// start past values it never keeps (skip).
 
 type NumberArray = Float64Array | Uint32Array | Uint16Array;
 
@@ -24,17 +25,20 @@ export class NumberColumn {
     const chunk = this.length >>> chunkBits;
     const slot = this.length & chunkMask;
     let values = this.chunks[chunk];
-    // Released chunks all lie below the one being filled, so undefined here means a new chunk.
-    if (values === undefined) {
-      values = this.make(chunkSize);
-      this.chunks.push(values);
-    } else if (slot === values.length) {
-      const grown = this.make(values.length * 2);
-      grown.set(values);
-      this.chunks[chunk] = values = grown;
-    }
+    if (values === undefined || slot >= values.length) values = this.grow(chunk, slot);
     values[slot] = value;
     this.length++;
+  }
+
+  /** The chunk that takes `slot`: a new one (after released or skipped ones), or chunk 0 doubled. */
+  private grow(chunk: number, slot: number): NumberArray {
+    const old = this.chunks[chunk];
+    let capacity = old?.length ?? (chunk === 0 ? 64 : chunkSize);
+    while (capacity <= slot) capacity *= 2;
+    const grown = this.make(capacity);
+    if (old) grown.set(old);
+    this.chunks[chunk] = grown;
+    return grown;
   }
 
   at(index: number): number {
@@ -47,8 +51,13 @@ export class NumberColumn {
 
   /** Lets go of every whole chunk below `index`: reading a value there afterwards is a bug. */
   release(index: number): void {
-    for (let chunk = (index >>> chunkBits) - 1; chunk >= 0 && this.chunks[chunk]; chunk--)
-      this.chunks[chunk] = undefined;
+    for (let chunk = 0; chunk < index >>> chunkBits; chunk++) this.chunks[chunk] = undefined;
+  }
+
+  /** Moves past `count` values that are not kept, as if pushed and released. */
+  skip(count: number): void {
+    this.length += count;
+    this.release(this.length);
   }
 }
 

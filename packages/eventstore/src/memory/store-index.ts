@@ -55,14 +55,33 @@ export type LoadEvents<P> = (commit: IndexedCommit<P>) => Promise<LoadedCommit> 
 export interface PayloadColumn<P> {
   push(payload: P): void;
   at(ordinal: number): P;
-  /** Lets go of the payloads below `ordinal` (only a store that retires commits calls it). */
-  release?(ordinal: number): void;
+  /** Lets go of the payloads below `ordinal` (retired commits). */
+  release(ordinal: number): void;
+  /** Moves past `count` commits that are retired already (addRetired). */
+  skip(count: number): void;
 }
 
 /** Reads the commits of retired parts of the log back (the file adapter: from its segments). */
 export interface CommitArchive<P> {
   /** Every commit of the part retired under `key`, in log order. */
   commits(key: number): Promise<readonly IndexedCommit<P>[]>;
+}
+
+/** One stream's commits in a part of the log. */
+export interface StreamSummary {
+  readonly name: string;
+  readonly firstRevision: number;
+  readonly lastRevision: number;
+  readonly commits: number;
+}
+
+/** A part of the log as a store that reopens it knows it without its commits (addRetired). */
+export interface PartSummary {
+  readonly commits: number;
+  readonly firstPosition: number;
+  /** The position after its last event. */
+  readonly endPosition: number;
+  readonly streams: readonly StreamSummary[];
 }
 
 /** A retired prefix piece of the log: ordinals [firstOrdinal, firstOrdinal + count). */
@@ -81,8 +100,15 @@ interface RetiredRange {
 }
 
 export function payloadArray<P>(): PayloadColumn<P> {
-  const payloads: P[] = [];
-  return { push: (payload) => void payloads.push(payload), at: (ordinal) => payloads[ordinal]! };
+  const payloads: (P | undefined)[] = [];
+  return {
+    push: (payload) => void payloads.push(payload),
+    at: (ordinal) => payloads[ordinal]!,
+    release: (ordinal) => void payloads.fill(undefined, 0, ordinal),
+    skip: (count) => {
+      payloads.length += count;
+    },
+  };
 }
 
 /**
@@ -228,7 +254,8 @@ export class StoreIndex<P> {
   private recentNext = 0;
   private readonly wakers = new Set<() => void>();
   private ended = false;
-  nextPosition = 0n;
+  /** The position the next event gets (a number: bigint arithmetic per append was a cost at open). */
+  private next = 0;
 
   /** `archive`: where retired commits are read back from; without one, nothing is retired. */
   constructor(
@@ -253,12 +280,16 @@ export class StoreIndex<P> {
 
   lastRevision(stream: string): bigint | undefined {
     const commits = this.streams.get(stream);
-    return commits && BigInt(commits.lastRevision);
+    return commits && commits.lastRevision >= 0 ? BigInt(commits.lastRevision) : undefined;
+  }
+
+  get nextPosition(): bigint {
+    return BigInt(this.next);
   }
 
   /** The last position in the log, undefined while it is empty. */
   headPosition(): bigint | undefined {
-    return this.counts.length === 0 ? undefined : this.nextPosition - 1n;
+    return this.counts.length === 0 ? undefined : BigInt(this.next - 1);
   }
 
   /** The ordinal the next commit gets: commits ever added. */
@@ -278,43 +309,90 @@ export class StoreIndex<P> {
   /** Adds durable commits (in position order) and wakes live subscriptions. */
   add(commits: readonly Commit<P>[]): void {
     for (const commit of commits) {
+      const firstPosition = Number(commit.firstPosition);
+      const firstRevision = Number(commit.firstRevision);
+      const stream = this.streamNamed(commit.stream);
       // Planned against this very state, so a mismatch is a bug, never input.
-      if (
-        commit.firstPosition !== this.nextPosition ||
-        commit.firstRevision !== (this.lastRevision(commit.stream) ?? -1n) + 1n
-      ) {
+      if (firstPosition !== this.next || firstRevision !== stream.lastRevision + 1) {
         throw new Error(`commit ${commit.commitId} out of order at position ${commit.firstPosition}`);
       }
       if (this.recent.has(commit.commitId)) throw new Error(`commit ${commit.commitId} added twice`);
-      const nextPosition = commit.firstPosition + BigInt(commit.count);
-      if (nextPosition > BigInt(Number.MAX_SAFE_INTEGER)) {
-        throw new RangeError(`position ${nextPosition} is past what the index keeps exactly (2^53)`);
-      }
-      let stream = this.streams.get(commit.stream);
-      if (!stream) {
-        stream = {
-          idx: this.streamList.length,
-          name: commit.stream,
-          ordinals: uint32Column(),
-          lastRevision: -1,
-          retired: 0,
-          retiredRanges: [],
-        };
-        this.streamList.push(stream);
-        this.streams.set(commit.stream, stream);
+      const next = firstPosition + commit.count;
+      if (next > Number.MAX_SAFE_INTEGER) {
+        throw new RangeError(`position ${next} is past what the index keeps exactly (2^53)`);
       }
       const ordinal = this.counts.length;
-      this.firstPositions.push(Number(commit.firstPosition));
-      this.firstRevisions.push(Number(commit.firstRevision));
+      this.firstPositions.push(firstPosition);
+      this.firstRevisions.push(firstRevision);
       this.counts.push(commit.count);
       this.streamOf.push(stream.idx);
       this.payloads.push(commit.payload);
       stream.ordinals.push(ordinal);
-      stream.lastRevision = Number(commit.firstRevision) + commit.count - 1;
+      stream.lastRevision = firstRevision + commit.count - 1;
       this.remember(commit);
-      this.nextPosition = nextPosition;
+      this.next = next;
     }
     this.wake();
+  }
+
+  private streamNamed(name: string): StreamCommits {
+    let stream = this.streams.get(name);
+    if (!stream) {
+      stream = {
+        idx: this.streamList.length,
+        name,
+        ordinals: uint32Column(),
+        lastRevision: -1,
+        retired: 0,
+        retiredRanges: [],
+      };
+      this.streamList.push(stream);
+      this.streams.set(name, stream);
+    }
+    return stream;
+  }
+
+  /**
+   * Adds a part of the log that is retired already, known by its summary, as the archive reads
+   * it back under `key` (a store reopening its log). Only before any commit that is not retired.
+   * Throws when it does not continue the log.
+   */
+  addRetired(summary: PartSummary, key: number): void {
+    if (!this.archive) throw new Error("a store without an archive cannot retire commits");
+    if (this.retiredBefore !== this.counts.length) throw new Error("retired parts go before live commits");
+    const streams = summary.streams.map((each) => ({ each, stream: this.streamNamed(each.name) }));
+    const commits = summary.streams.reduce((sum, each) => sum + each.commits, 0);
+    if (
+      summary.firstPosition !== this.next ||
+      summary.endPosition < summary.firstPosition + summary.commits ||
+      commits !== summary.commits ||
+      streams.some(({ each, stream }) => each.firstRevision !== stream.lastRevision + 1)
+    ) {
+      throw new Error(`retired part ${key} does not continue the log at position ${this.next}`);
+    }
+    const part: RetiredPart = {
+      key,
+      firstOrdinal: this.counts.length,
+      count: summary.commits,
+      firstPosition: summary.firstPosition,
+    };
+    for (const { each, stream } of streams) {
+      stream.retiredRanges.push({ part, firstRevision: each.firstRevision, lastRevision: each.lastRevision });
+      stream.retired += each.commits;
+      stream.ordinals.skip(each.commits);
+      stream.lastRevision = each.lastRevision;
+    }
+    for (const column of [this.firstPositions, this.firstRevisions, this.counts, this.streamOf])
+      column.skip(summary.commits);
+    this.payloads.skip(summary.commits);
+    this.parts.push(part);
+    this.retiredBefore = this.counts.length;
+    this.next = summary.endPosition;
+  }
+
+  /** Remembers a retired commit's id and result for dedupe (a store reopening its log). */
+  rememberRetired(commit: PlannedCommit): void {
+    this.remember(commit);
   }
 
   /**
@@ -354,7 +432,7 @@ export class StoreIndex<P> {
     this.retiredBefore = beforeOrdinal;
     for (const column of [this.firstPositions, this.firstRevisions, this.counts, this.streamOf])
       column.release(beforeOrdinal);
-    this.payloads.release?.(beforeOrdinal);
+    this.payloads.release(beforeOrdinal);
   }
 
   /** Ends every subscription (the store is closing). */
@@ -363,7 +441,7 @@ export class StoreIndex<P> {
     this.wake();
   }
 
-  private remember(commit: Commit<P>): void {
+  private remember(commit: PlannedCommit): void {
     const slot = this.recentNext;
     const evicted = this.recentIds[slot];
     if (evicted !== undefined) this.recent.delete(evicted);
@@ -433,7 +511,7 @@ export class StoreIndex<P> {
     load: LoadEvents<P>,
   ): Promise<RecordedEvent[]> {
     const commits = this.streams.get(stream);
-    if (!commits) throw new StreamNotFound(stream);
+    if (!commits || commits.lastRevision < 0) throw new StreamNotFound(stream);
     const range = revisionRange(BigInt(commits.lastRevision), options);
     if (!range) return [];
     const [low, high] = range;
@@ -461,9 +539,7 @@ export class StoreIndex<P> {
     if (after === undefined) return 0;
     const target = Number(after) + 1;
     const liveFrom =
-      this.retiredBefore < this.counts.length
-        ? this.firstPositions.at(this.retiredBefore)
-        : Number(this.nextPosition);
+      this.retiredBefore < this.counts.length ? this.firstPositions.at(this.retiredBefore) : this.next;
     if (target >= liveFrom) {
       return partitionPoint(this.retiredBefore, this.counts.length, (o) => this.lastPositionOf(o) < target);
     }
@@ -524,6 +600,6 @@ export class StoreIndex<P> {
   }
 
   private wake(): void {
-    for (const wake of [...this.wakers]) wake();
+    if (this.wakers.size > 0) for (const wake of [...this.wakers]) wake();
   }
 }
