@@ -11,6 +11,7 @@ const benches: Record<string, string> = {
   engine: "packages/engine/bench/engine.bench.ts",
   bus: "packages/bus/bench/bus.bench.ts",
   eventstore: "packages/eventstore/bench/eventstore.bench.ts",
+  "eventstore-log": "packages/eventstore/bench/file-log.bench.ts",
   core: "services/core/bench/core.bench.ts",
   gateway: "services/gateway/bench/gateway.bench.ts",
   feed: "services/market-data/bench/feed.bench.ts",
