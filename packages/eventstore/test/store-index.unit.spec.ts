@@ -40,7 +40,8 @@ describe("StoreIndex", () => {
     const index = new StoreIndex<Kept>(payloadArray());
     append(index, "s", "c0", [0]);
     expect(() => index.retire(1, 0)).toThrow(/without an archive/);
-    const archived = new StoreIndex<Kept>(payloadArray(), 4, { commits: async () => [] });
+    const nothing = { length: 0, streamAt: () => "", lastRevisionAt: () => -1, at: () => undefined as never };
+    const archived = new StoreIndex<Kept>(payloadArray(), 4, { commits: async () => nothing });
     append(archived, "s", "c0", [0]);
     expect(() => archived.retire(2, 0)).toThrow(RangeError);
     archived.retire(1, 0);

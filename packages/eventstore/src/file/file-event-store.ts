@@ -10,7 +10,6 @@
 import { mkdir } from "node:fs/promises";
 import { float64Column, uint16Column, uint32Column } from "../memory/columns.ts";
 import {
-  type CommitArchive,
   commitIdWindowDefault,
   type IndexedCommit,
   type LoadedCommit,
@@ -35,6 +34,7 @@ import {
 } from "../port.ts";
 import { type DirectoryLock, lockDirectory } from "./lock.ts";
 import { encodeRecord, nameBytesMax, type ParsedRecord, type RecordLocation, recordBytes } from "./record.ts";
+import { SegmentArchive } from "./segment-archive.ts";
 import { SegmentIndexBuilder } from "./segment-index.ts";
 import {
   CorruptLog,
@@ -126,40 +126,6 @@ class LiveSegments {
       const oldest = this.segments.shift()!;
       this.index.retire(this.segments[0]!.firstOrdinal, oldest.segment);
     }
-  }
-}
-
-/** Retired commits read back from their segment's index file (or a scan); the last segment read is kept. */
-class SegmentArchive implements CommitArchive<RecordLocation> {
-  private last: { segment: number; commits: Promise<IndexedCommit<RecordLocation>[]> } | undefined;
-
-  constructor(private readonly directory: string) {}
-
-  commits(segment: number): Promise<IndexedCommit<RecordLocation>[]> {
-    if (this.last?.segment !== segment) {
-      const commits = this.read(segment);
-      this.last = { segment, commits };
-      commits.catch(() => {
-        if (this.last?.commits === commits) this.last = undefined;
-      });
-    }
-    return this.last.commits;
-  }
-
-  private async read(segment: number): Promise<IndexedCommit<RecordLocation>[]> {
-    const records = await readSealedSegment(this.directory, segment);
-    return records.map((record) => ({
-      stream: record.stream,
-      firstRevision: record.firstRevision,
-      firstPosition: record.firstPosition,
-      count: record.count,
-      payload: {
-        segment,
-        eventsOffset: record.eventsOffset,
-        eventsBytes: record.eventsBytes,
-        commitIdBytes: record.commitIdBytes,
-      },
-    }));
   }
 }
 

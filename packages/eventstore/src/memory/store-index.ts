@@ -61,10 +61,19 @@ export interface PayloadColumn<P> {
   skip(count: number): void;
 }
 
+/** A retired part's commits as an archive reads them back, in log order. */
+export interface RetiredCommits<P> {
+  readonly length: number;
+  /** Commit i's stream and last revision, without building the commit. */
+  streamAt(i: number): string;
+  lastRevisionAt(i: number): number;
+  at(i: number): IndexedCommit<P>;
+}
+
 /** Reads the commits of retired parts of the log back (the file adapter: from its segments). */
 export interface CommitArchive<P> {
-  /** Every commit of the part retired under `key`, in log order. */
-  commits(key: number): Promise<readonly IndexedCommit<P>[]>;
+  /** Every commit of the part retired under `key`. */
+  commits(key: number): Promise<RetiredCommits<P>>;
 }
 
 /** One stream's commits in a part of the log. */
@@ -472,7 +481,7 @@ export class StoreIndex<P> {
     };
   }
 
-  private async retiredCommits(part: RetiredPart): Promise<readonly IndexedCommit<P>[]> {
+  private async retiredCommits(part: RetiredPart): Promise<RetiredCommits<P>> {
     const commits = await this.archive!.commits(part.key);
     if (commits.length !== part.count) {
       throw new Error(`retired part ${part.key} reads back ${commits.length} commits, not ${part.count}`);
@@ -480,29 +489,17 @@ export class StoreIndex<P> {
     return commits;
   }
 
-  /**
-   * Commits of `stream` in revision order, from the one holding `revision` (which it must have):
-   * that one commit from the columns, or the stream's commits in the retired part that holds it.
-   */
-  private async streamCommitsFrom(
-    stream: StreamCommits,
-    revision: number,
-  ): Promise<readonly IndexedCommit<P>[]> {
+  /** The ordinal of the live commit of `stream` holding `revision`, undefined if it is retired. */
+  private liveOrdinalHolding(stream: StreamCommits, revision: number): number | undefined {
     const { ordinals } = stream;
-    if (stream.retired < ordinals.length && revision >= this.firstRevisions.at(ordinals.at(stream.retired))) {
-      const i = partitionPoint(
-        stream.retired,
-        ordinals.length,
-        (i) => this.lastRevisionOf(ordinals.at(i)) < revision,
-      );
-      return [this.commitAt(ordinals.at(i))];
-    }
-    const ranges = stream.retiredRanges;
-    const { part } = ranges[partitionPoint(0, ranges.length, (i) => ranges[i]!.lastRevision < revision)]!;
-    const commits = await this.retiredCommits(part);
-    return commits.filter(
-      (commit) => commit.stream === stream.name && Number(commit.firstRevision) + commit.count > revision,
+    if (stream.retired === ordinals.length || revision < this.firstRevisions.at(ordinals.at(stream.retired)))
+      return undefined;
+    const i = partitionPoint(
+      stream.retired,
+      ordinals.length,
+      (i) => this.lastRevisionOf(ordinals.at(i)) < revision,
     );
+    return ordinals.at(i);
   }
 
   async readStream(
@@ -515,21 +512,36 @@ export class StoreIndex<P> {
     const range = revisionRange(BigInt(commits.lastRevision), options);
     if (!range) return [];
     const [low, high] = range;
+    const last = Number(high);
     const events: RecordedEvent[] = [];
-    let next = Number(low);
-    while (next <= Number(high)) {
-      // Looked up again after every await: commits may have been retired meanwhile.
-      const found = await this.streamCommitsFrom(commits, next);
-      for (const commit of found) {
-        if (commit.firstRevision > high) break;
-        const loaded = await load(commit);
-        for (let j = 0; j < commit.count; j++) {
-          const revision = commit.firstRevision + BigInt(j);
-          if (revision >= low && revision <= high) events.push(toRecorded(commit, loaded, j));
-        }
+    /** Reads a commit's events in the range; the revision after it. */
+    const read = async (commit: IndexedCommit<P>): Promise<number> => {
+      const loaded = await load(commit);
+      for (let j = 0; j < commit.count; j++) {
+        const revision = commit.firstRevision + BigInt(j);
+        if (revision >= low && revision <= high) events.push(toRecorded(commit, loaded, j));
       }
-      const last = found.at(-1)!;
-      next = Number(last.firstRevision) + last.count;
+      return Number(commit.firstRevision) + commit.count;
+    };
+    let next = Number(low);
+    while (next <= last) {
+      // Looked up again after every await: commits may have been retired meanwhile.
+      const ordinal = this.liveOrdinalHolding(commits, next);
+      if (ordinal !== undefined) {
+        next = await read(this.commitAt(ordinal));
+        continue;
+      }
+      const ranges = commits.retiredRanges;
+      const { part, lastRevision } =
+        ranges[partitionPoint(0, ranges.length, (i) => ranges[i]!.lastRevision < next)]!;
+      const retired = await this.retiredCommits(part);
+      for (let i = 0; i < retired.length && next <= last; i++) {
+        if (retired.streamAt(i) === stream && retired.lastRevisionAt(i) >= next)
+          next = await read(retired.at(i));
+      }
+      if (next <= Math.min(last, lastRevision)) {
+        throw new Error(`retired part ${part.key} reads back without revision ${next} of ${stream}`);
+      }
     }
     return options.backwards ? events.reverse() : events;
   }
@@ -566,10 +578,10 @@ export class StoreIndex<P> {
         const { parts } = this;
         const part =
           parts[partitionPoint(0, parts.length, (i) => parts[i]!.firstOrdinal + parts[i]!.count <= cursor)]!;
-        const commits = await this.retiredCommits(part);
-        for (let i = cursor - part.firstOrdinal; i < commits.length && !signal?.aborted; i++) {
+        const retired = await this.retiredCommits(part);
+        for (let i = cursor - part.firstOrdinal; i < retired.length && !signal?.aborted; i++) {
           cursor++;
-          if (matches(commits[i]!.stream)) yield* eventsOf(commits[i]!);
+          if (matches(retired.streamAt(i))) yield* eventsOf(retired.at(i));
         }
       } else if (cursor < this.counts.length) {
         const ordinal = cursor++;
