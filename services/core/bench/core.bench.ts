@@ -22,6 +22,7 @@
 //          --only apply: the core state machine alone, measured over 600,000 commands after
 //          300,000 that bring the books to their steady size (no runtime, no journal, no worker).
 //          --accounts <n> --products <n>: the workload's size (default the 1,000 and 50).
+//          --pending-wait-max-ms <ms>: the core's overload bound (RuntimeOptions.pendingWaitMaxMs).
 //          Applying a command costs about twice as much with 1,000 accounts as with 100, the
 //          same books and commands: the per-account state outgrows the CPU caches.
 import { mkdtemp, rm } from "node:fs/promises";
@@ -50,6 +51,7 @@ const { values } = parseArgs({
     only: { type: "string" },
     accounts: { type: "string", default: "1000" },
     products: { type: "string", default: "50" },
+    "pending-wait-max-ms": { type: "string" },
   },
 });
 const phaseMs = Number(values.seconds) * 1000;
@@ -72,7 +74,13 @@ async function withCore<T>(
   dataDir: string,
   run: (core: CoreRuntime) => Promise<T>,
 ): Promise<T & { snapshots: number }> {
-  const core = await startCoreRuntime({ dataDir, store, snapshotEveryCommands });
+  const pendingWait = values["pending-wait-max-ms"];
+  const core = await startCoreRuntime({
+    dataDir,
+    store,
+    snapshotEveryCommands,
+    ...(pendingWait === undefined ? {} : { pendingWaitMaxMs: Number(pendingWait) }),
+  });
   let snapshots = 0;
   core.snapshotter?.onWritten(() => snapshots++);
   try {
