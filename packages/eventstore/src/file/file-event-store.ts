@@ -82,6 +82,7 @@ function locationColumns(): PayloadColumn<RecordLocation> {
   const eventsOffsets = float64Column();
   const eventsBytes = uint32Column();
   const commitIdBytes = uint16Column();
+  const all = [segments, eventsOffsets, eventsBytes, commitIdBytes];
   return {
     push(location) {
       segments.push(location.segment);
@@ -96,10 +97,10 @@ function locationColumns(): PayloadColumn<RecordLocation> {
       commitIdBytes: commitIdBytes.at(ordinal),
     }),
     release(ordinal) {
-      for (const column of [segments, eventsOffsets, eventsBytes, commitIdBytes]) column.release(ordinal);
+      for (const column of all) column.release(ordinal);
     },
     skip(count) {
-      for (const column of [segments, eventsOffsets, eventsBytes, commitIdBytes]) column.skip(count);
+      for (const column of all) column.skip(count);
     },
   };
 }
@@ -336,17 +337,17 @@ function addRecovered(
   segment: number,
   records: readonly ParsedRecord[],
 ): void {
-  const commits = records.map(({ stream, commitId, firstRevision, firstPosition, count, ...location }) => ({
-    stream,
-    commitId,
-    firstRevision,
-    firstPosition,
-    count,
+  const commits = records.map((record) => ({
+    stream: record.stream,
+    commitId: record.commitId,
+    firstRevision: record.firstRevision,
+    firstPosition: record.firstPosition,
+    count: record.count,
     payload: {
       segment,
-      eventsOffset: location.eventsOffset,
-      eventsBytes: location.eventsBytes,
-      commitIdBytes: location.commitIdBytes,
+      eventsOffset: record.eventsOffset,
+      eventsBytes: record.eventsBytes,
+      commitIdBytes: record.commitIdBytes,
     },
   }));
   const firstOrdinal = index.nextOrdinal;

@@ -247,6 +247,7 @@ export class StoreIndex<P> {
   private readonly firstRevisions = float64Column();
   private readonly counts = uint32Column();
   private readonly streamOf = uint32Column();
+  private readonly logColumns = [this.firstPositions, this.firstRevisions, this.counts, this.streamOf];
   private readonly streamList: StreamCommits[] = [];
   private readonly streams = new Map<string, StreamCommits>();
   private readonly parts: RetiredPart[] = [];
@@ -391,8 +392,7 @@ export class StoreIndex<P> {
       stream.ordinals.skip(each.commits);
       stream.lastRevision = each.lastRevision;
     }
-    for (const column of [this.firstPositions, this.firstRevisions, this.counts, this.streamOf])
-      column.skip(summary.commits);
+    for (const column of this.logColumns) column.skip(summary.commits);
     this.payloads.skip(summary.commits);
     this.parts.push(part);
     this.retiredBefore = this.counts.length;
@@ -439,8 +439,7 @@ export class StoreIndex<P> {
     }
     this.parts.push(part);
     this.retiredBefore = beforeOrdinal;
-    for (const column of [this.firstPositions, this.firstRevisions, this.counts, this.streamOf])
-      column.release(beforeOrdinal);
+    for (const column of this.logColumns) column.release(beforeOrdinal);
     this.payloads.release(beforeOrdinal);
   }
 
