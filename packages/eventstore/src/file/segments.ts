@@ -3,7 +3,7 @@
 // verifies every record it scans and cuts a torn tail off the last one.
 import { type FileHandle, open, readdir, readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
-import { type ParsedRecord, parseRecord } from "./record.ts";
+import { type ParsedRecord, type ParseResult, parseRecord } from "./record.ts";
 import {
   readSegmentIndex,
   readSegmentSummary,
@@ -84,20 +84,10 @@ export async function recoverSegments(directory: string): Promise<RecoveredSegme
   }
   const file = segmentPath(directory, lastSegment);
   const buffer = await readFile(file);
-  const last: ParsedRecord[] = [];
-  let offset = 0;
-  while (offset < buffer.length) {
-    const parsed = parseRecord(buffer, offset);
-    if (parsed.kind === "record") {
-      last.push(parsed.record);
-      offset = parsed.record.end;
-    } else if (parsed.kind === "torn") {
-      await truncate(file, offset);
-      break;
-    } else {
-      throw new CorruptLog(file, offset, parsed.reason);
-    }
-  }
+  const { records: last, end: offset, stop } = scanRecords(buffer);
+  // A torn tail is what a crash during the last write leaves; anything else is damage.
+  if (stop?.kind === "torn") await truncate(file, offset);
+  else if (stop) throw new CorruptLog(file, offset, stop.reason);
   const log = { lastSegment, lastSegmentBytes: offset, truncatedBytes: buffer.length - offset };
   return { log, sealed, last };
 }
@@ -125,17 +115,29 @@ export async function readSealedSegment(directory: string, segment: number): Pro
 async function scanSealedSegment(directory: string, segment: number) {
   const file = segmentPath(directory, segment);
   const buffer = await readFile(file);
-  const records: ParsedRecord[] = [];
-  for (let offset = 0; offset < buffer.length; ) {
-    const parsed = parseRecord(buffer, offset);
-    if (parsed.kind !== "record") {
-      const reason = parsed.kind === "torn" ? "record cut short before the last segment" : parsed.reason;
-      throw new CorruptLog(file, offset, reason);
-    }
-    records.push(parsed.record);
-    offset = parsed.record.end;
+  const { records, end, stop } = scanRecords(buffer);
+  if (stop) {
+    const reason = stop.kind === "torn" ? "record cut short before the last segment" : stop.reason;
+    throw new CorruptLog(file, end, reason);
   }
   return { records, bytes: buffer.length };
+}
+
+/** A segment's records in order, up to the first that does not parse: where that is, and why. */
+function scanRecords(buffer: Buffer): {
+  records: ParsedRecord[];
+  end: number;
+  stop?: Exclude<ParseResult, { kind: "record" }>;
+} {
+  const records: ParsedRecord[] = [];
+  let end = 0;
+  while (end < buffer.length) {
+    const parsed = parseRecord(buffer, end);
+    if (parsed.kind !== "record") return { records, end, stop: parsed };
+    records.push(parsed.record);
+    end = parsed.record.end;
+  }
+  return { records, end };
 }
 
 const truncate = (file: string, length: number): Promise<void> =>
