@@ -25,7 +25,6 @@ export {
   BrokenEventsParts,
   type CommandEvents,
   commandEvents,
-  decodeCommand,
   decodeEvent,
   decodeEventsRecord,
   type EventsRecord,
@@ -33,11 +32,12 @@ export {
   encodeEvent,
   encodeEventsRecord,
   eventsRecordType,
-  type JournalCommand,
   type JournalRecord,
+  journalCommandCount,
   journalRecordType,
   type StoredEvent,
   type StoredEventsRecord,
+  sequencedCommands,
   storedEventsRecord,
 } from "./records.ts";
 export {

@@ -19,6 +19,7 @@ import {
   encodeEventsRecord,
   eventsRecordType,
   type JournalRecord,
+  journalCommandCount,
   type StoredEventsRecord,
   sequencedCommands,
 } from "./records.ts";
@@ -51,12 +52,14 @@ export async function lastRevision(store: EventStore, stream: string): Promise<n
 
 /** Runs one journal record through the core; the events record it produces. */
 export function replayRecord(state: CoreState, record: JournalRecord): EventsRecord {
+  const ts: number[] = [];
   const events: CoreEvent[][] = [];
   for (const sequenced of sequencedCommands(record)) {
     const applied: Applied = applyCommand(state, sequenced);
+    ts.push(sequenced.ts);
     events.push(applied.events);
   }
-  return { first: record.first, ts: record.ts, events };
+  return { first: record.first, ts, events };
 }
 
 /**
@@ -69,7 +72,7 @@ export function applyRecord(state: CoreState, record: JournalRecord): void {
 }
 
 /** Sequence number of a journal record's last command. */
-export const lastSeqOf = (record: JournalRecord): number => record.first + record.commands.length - 1;
+export const lastSeqOf = (record: JournalRecord): number => record.first + journalCommandCount(record) - 1;
 
 /**
  * Records in a page: about `replayPageCommands` commands' worth, judged by the page before. A
@@ -116,7 +119,7 @@ export async function* streamRecords<T>(
 }
 
 export const journalRecords = (store: EventStore, afterRevision: number) =>
-  streamRecords<JournalRecord>(store, journalStream, afterRevision, (record) => record.commands.length);
+  streamRecords<JournalRecord>(store, journalStream, afterRevision, journalCommandCount);
 
 export interface Recovered {
   readonly state: CoreState;
@@ -241,7 +244,7 @@ export async function recover(
   for await (const { revision, record } of journalRecords(store, fromRevision)) {
     if (lastSeqOf(record) <= head.completeThrough) applyRecord(state, record);
     else head = await appendMissingEvents(store, head, replayRecord(state, record));
-    replayedCommands += record.commands.length;
+    replayedCommands += journalCommandCount(record);
     journalRevision = revision;
   }
   return { state, journalRevision, eventsRevision: head.revision, replayedCommands };

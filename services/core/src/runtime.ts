@@ -16,6 +16,7 @@ import {
 import { type CoreCommand, type CoreEvent, coreCommandSchema } from "@ghx/domain";
 import { EncodedJson, type EventStore } from "@ghx/eventstore";
 import { ExpiryScheduler } from "./expiry.ts";
+import { CommandPacker } from "./journal-codec.ts";
 import {
   batchCommandsMax,
   eventsStream,
@@ -29,7 +30,6 @@ import {
 } from "./limits.ts";
 import {
   type EventsRecord,
-  encodeCommand,
   encodeEvent,
   encodeEventsRecord,
   eventsRecordType,
@@ -157,6 +157,7 @@ export class CoreRuntime {
    * be "deduplicated" into the new primary's and look journaled when it is not.
    */
   private readonly writerId = randomUUID();
+  private readonly packer = new CommandPacker();
 
   constructor(
     recovered: Recovered,
@@ -382,19 +383,23 @@ export class CoreRuntime {
    */
   private partsThatFit(batch: Batch): Part[] {
     const budget = appendBudget(this.options.store);
-    const whole = encodePart(batch, budget);
+    const whole = encodePart(batch, budget, this.packer);
     if (whole) return [whole];
     const parts: Part[] = [];
     let start = 0;
     let journalBytes = recordEnvelopeBytes;
     let eventsBytes = recordEnvelopeBytes;
     for (let i = 0; i < batch.commands.length; i++) {
-      // + the command's sequencer time and separators
-      const commandBytes = Buffer.byteLength(JSON.stringify(encodeCommand(batch.commands[i]!))) + 24;
+      // Packed alone, with its time from zero: at least what it takes in the batch's record.
+      const alone = this.packer.pack([batch.ts[i]!], [batch.commands[i]!]);
+      const commandBytes =
+        alone.packed.length +
+        (alone.others.length === 0 ? 0 : Buffer.byteLength(JSON.stringify(alone.others))) +
+        4;
       // as stored (order events as tuples), not as the objects in memory
       const commandEventsBytes = Buffer.byteLength(JSON.stringify(batch.events[i]!.map(encodeEvent))) + 24;
       if (i > start && (journalBytes + commandBytes > budget || eventsBytes + commandEventsBytes > budget)) {
-        parts.push(encodeCut(slicedBatch(batch, start, i), budget));
+        parts.push(encodeCut(slicedBatch(batch, start, i), budget, this.packer));
         start = i;
         journalBytes = recordEnvelopeBytes;
         eventsBytes = recordEnvelopeBytes;
@@ -402,7 +407,7 @@ export class CoreRuntime {
       journalBytes += commandBytes;
       eventsBytes += commandEventsBytes;
     }
-    parts.push(encodeCut(slicedBatch(batch, start, batch.commands.length), budget));
+    parts.push(encodeCut(slicedBatch(batch, start, batch.commands.length), budget, this.packer));
     return parts;
   }
 
@@ -493,12 +498,12 @@ interface Part {
   readonly events: readonly EncodedJson[];
 }
 
-const encodeJournal = ({ first, ts, commands }: Batch) =>
-  new EncodedJson(JSON.stringify(journalRecord(first, ts, commands)));
+const encodeJournal = ({ first, ts, commands }: Batch, packer: CommandPacker) =>
+  new EncodedJson(JSON.stringify(journalRecord(first, ts, commands, packer)));
 
 /** The batch as one part, or undefined when its records do not fit one append each. */
-function encodePart(batch: Batch, budget: number): Part | undefined {
-  const journal = encodeJournal(batch);
+function encodePart(batch: Batch, budget: number, packer: CommandPacker): Part | undefined {
+  const journal = encodeJournal(batch, packer);
   if (journal.bytes > budget) return undefined;
   const { first, ts, events } = batch;
   const entries = encodeEventsRecord({ first, ts, events }, budget);
@@ -506,8 +511,8 @@ function encodePart(batch: Batch, budget: number): Part | undefined {
 }
 
 /** A cut of a batch, sized by partsThatFit's estimate, as its part. */
-function encodeCut(batch: Batch, budget: number): Part {
-  const part = encodePart(batch, budget);
+function encodeCut(batch: Batch, budget: number, packer: CommandPacker): Part {
+  const part = encodePart(batch, budget, packer);
   if (!part) throw new Error(`commands from seq ${batch.first} do not fit one append as cut`);
   return part;
 }

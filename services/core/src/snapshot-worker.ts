@@ -8,6 +8,7 @@ import { type CoreSnapshot, type CoreState, checkInvariants, encodeSnapshot, res
 import {
   EventsRecordAssembler,
   type JournalRecord,
+  journalCommandCount,
   type StoredEventsRecord,
   storedEventsJson,
 } from "./records.ts";
@@ -71,8 +72,9 @@ function apply({ revision, journal, events }: StoredRecord): void {
     );
   }
   journalRevision = revision;
-  sinceSnapshot += record.commands.length;
-  sinceInvariantCheck += record.commands.length;
+  const commands = journalCommandCount(record);
+  sinceSnapshot += commands;
+  sinceInvariantCheck += commands;
   // The replica's state is the core's (checked above), so a broken invariant here is the core's.
   if (sinceInvariantCheck >= schedule.invariantCheckEveryCommands) {
     sinceInvariantCheck = 0;

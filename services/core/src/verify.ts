@@ -3,7 +3,7 @@
 // snapshot's position equals the hash the snapshot recorded.
 import { initialState, stateHash } from "@ghx/core";
 import type { EventStore } from "@ghx/eventstore";
-import { storedEventsJson } from "./records.ts";
+import { journalCommandCount, storedEventsJson } from "./records.ts";
 import { journalRecords, replayRecord, storedEventsRecords } from "./replay.ts";
 import type { SnapshotDirectory } from "./snapshots.ts";
 
@@ -29,7 +29,7 @@ export async function verifyJournal(store: EventStore, snapshots?: SnapshotDirec
   let compared = 0;
   for await (const { revision, record } of journalRecords(store, -1)) {
     const replayed = storedEventsJson(replayRecord(state, record));
-    commands += record.commands.length;
+    commands += journalCommandCount(record);
     records++;
     const next = await stored.next();
     if (!next.done) {

@@ -1,7 +1,7 @@
 // Commands for the runtime tests: a small market of providers and buyers.
 import type { CoreCommand } from "@ghx/domain";
 import { EncodedJson, type EventData, type EventStore } from "@ghx/eventstore";
-import { decodeCommand, type JournalRecord, journalStream } from "../src/index.ts";
+import { type JournalRecord, journalStream, sequencedCommands } from "../src/index.ts";
 
 const hourMs = 3_600_000;
 export const deliveryFrom = Date.UTC(2026, 10, 24, 14);
@@ -81,7 +81,7 @@ export const order = (
 /** The command ids in the journal, in order. */
 export const journaledCommandIds = async (store: EventStore): Promise<string[]> =>
   (await store.readStream(journalStream)).flatMap((r) =>
-    (r.data as JournalRecord).commands.map((c) => decodeCommand(c).commandId),
+    [...sequencedCommands(r.data as JournalRecord)].map(({ command }) => command.commandId),
   );
 
 /** The store with its appends passed through `before` first (which may wait, record or throw). */

@@ -4,7 +4,7 @@ import type { CoreCommand } from "@ghx/domain";
 import { createMemoryEventStore, type EventStore } from "@ghx/eventstore";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { journalRecords, journalRecordType, journalStream } from "../src/index.ts";
+import { journalCommandCount, journalRecords, journalRecordType, journalStream } from "../src/index.ts";
 import { replayPageRecordsMax } from "../src/limits.ts";
 import { journalRecord } from "../src/records.ts";
 import { interceptAppends } from "./fixtures.ts";
@@ -65,7 +65,7 @@ describe("journal pages", () => {
           let expectedFirst: number | undefined;
           for await (const { revision, record } of journalRecords(store, after)) {
             if (expectedFirst !== undefined) expect(record.first).toBe(expectedFirst);
-            expectedFirst = record.first + record.commands.length;
+            expectedFirst = record.first + journalCommandCount(record);
             revisions.push(revision);
           }
           expect(revisions).toEqual(
