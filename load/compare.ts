@@ -1,11 +1,12 @@
-// `npm run compare -- <revision> [--only apply|saturated|open] [--pairs N] [core bench options]`:
+// `npm run compare -- <revision> [--only apply|saturated|open|replay] [--pairs N] [core bench options]`:
 // this checkout's core against <revision>'s, in interleaved pairs of one core bench phase. On a
 // shared box one run of each proves little (runs move 10-15 % from one to the next), so the
 // pairs alternate which side goes first and the summary counts the pairs this checkout won.
 // <revision> is checked out in a temporary git worktree that borrows this checkout's
 // node_modules (its own @ghx packages linked to its own sources), and both sides run this
-// checkout's bench code, so only the code under test differs. Metric: µs per command for
-// `apply`, commands/s for `saturated`, ack p99 for `open`.
+// checkout's bench code, so only the code under test differs (for `replay`, each side writes the
+// journal with its own encoders, so a change of journal format is measured whole). Metric: µs per
+// command for `apply`, commands/s for `saturated` and `replay`, ack p99 for `open`.
 import { spawnSync } from "node:child_process";
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, readlinkSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -25,6 +26,7 @@ const { values, positionals } = parseArgs({
     rate: { type: "string" },
     accounts: { type: "string" },
     products: { type: "string" },
+    commands: { type: "string" },
   },
 });
 
@@ -32,6 +34,7 @@ const metrics = {
   apply: { field: "us_per_cmd", lowerIsBetter: true },
   saturated: { field: "ops_per_s", lowerIsBetter: false },
   open: { field: "p99_us", lowerIsBetter: true },
+  replay: { field: "ops_per_s", lowerIsBetter: false },
 } as const;
 
 const revision = positionals[0];
@@ -39,12 +42,12 @@ const phase = values.only as keyof typeof metrics;
 const pairs = Number(values.pairs);
 if (!revision || !(phase in metrics) || !(Number.isInteger(pairs) && pairs > 0)) {
   console.error(
-    "usage: npm run compare -- <revision> [--only apply|saturated|open] [--pairs N] [--seconds s] [--rate n] [--accounts n] [--products n]",
+    "usage: npm run compare -- <revision> [--only apply|saturated|open|replay] [--pairs N] [--seconds s] [--rate n] [--accounts n] [--products n] [--commands n]",
   );
   process.exit(2);
 }
 const { field, lowerIsBetter } = metrics[phase];
-const passThrough = (["seconds", "rate", "accounts", "products"] as const).flatMap((name) =>
+const passThrough = (["seconds", "rate", "accounts", "products", "commands"] as const).flatMap((name) =>
   values[name] === undefined ? [] : [`--${name}`, values[name]],
 );
 

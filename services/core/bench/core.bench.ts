@@ -21,6 +21,10 @@
 //          on a noisy box, where one run of each proves little.
 //          --only apply: the core state machine alone, measured over 600,000 commands after
 //          300,000 that bring the books to their steady size (no runtime, no journal, no worker).
+//          --only replay [--commands <n>]: recovery from zero over a file journal of the workload's
+//          setup and <n> commands (default 600,000, about what the full bench's phases journal),
+//          written straight from the state machine in group commits of 8,192 (as the runtime
+//          encodes them, without its queues, acks or replica); twice, the first to warm the JIT.
 //          --accounts <n> --products <n>: the workload's size (default the issue's 1,000 and 50).
 //          --pending-wait-max-ms <ms>: the core's overload bound (RuntimeOptions.pendingWaitMaxMs).
 //          Applying a command costs about twice as much with 1,000 accounts as with 100, the
@@ -35,7 +39,8 @@ import { createMemoryEventStore, type EventStore, openFileEventStore } from "@gh
 import hdr from "hdr-histogram-js";
 import { startCoreRuntime } from "../src/embedded.ts";
 import { configureHeapForCore } from "../src/heap.ts";
-import { snapshotEveryCommandsDefault } from "../src/limits.ts";
+import { eventsStream, journalStream, snapshotEveryCommandsDefault } from "../src/limits.ts";
+import { encodeEventsRecord, eventsRecordType, journalRecord, journalRecordType } from "../src/records.ts";
 import { recover } from "../src/replay.ts";
 import { CoreOverloaded, type CoreRuntime } from "../src/runtime.ts";
 import { mixedWorkload } from "./workload.ts";
@@ -52,6 +57,7 @@ const { values } = parseArgs({
     accounts: { type: "string", default: "1000" },
     products: { type: "string", default: "50" },
     "pending-wait-max-ms": { type: "string" },
+    commands: { type: "string", default: "600000" },
   },
 });
 const phaseMs = Number(values.seconds) * 1000;
@@ -257,8 +263,90 @@ function machineJsonMbPerS(): number {
   return Math.round((sample.length * 10) / ((performance.now() - started) / 1000) / 1e6);
 }
 
+/** Writes the workload's setup and `commands` more to `store` as the core journals them: its records and their events. */
+async function writeJournal(store: EventStore, commands: number): Promise<number> {
+  const workload = workloadOf();
+  const state = initialState();
+  const groupCommit = 8_192;
+  const ts = 1_765_000_000_000;
+  let setup = workload.setup;
+  let written = 0;
+  for (let revision = 0; written < setup.length + commands; revision++) {
+    const batch = setup.length > 0 ? setup.slice(0, groupCommit) : [];
+    setup = setup.slice(batch.length);
+    while (batch.length < groupCommit && written + batch.length < workload.setup.length + commands)
+      batch.push(workload.next());
+    const first = state.lastSeq + 1;
+    const times = batch.map((_, i) => ts + Math.floor((first + i) / 100));
+    const events = batch.map(
+      (command, i) => applyCommand(state, { seq: first + i, ts: times[i]!, command }).events,
+    );
+    const expectedRevision = revision === 0 ? ("no_stream" as const) : BigInt(revision - 1);
+    await store.append(
+      journalStream,
+      [{ type: journalRecordType, data: journalRecord(first, times, batch) }],
+      {
+        expectedRevision,
+        commitId: `journal-${first}`,
+      },
+    );
+    const [eventsRecord] = encodeEventsRecord({ first, ts: times, events }, Number.POSITIVE_INFINITY)!;
+    await store.append(eventsStream, [{ type: eventsRecordType, data: eventsRecord! }], {
+      expectedRevision,
+      commitId: `events-${first}`,
+    });
+    written += batch.length;
+  }
+  return written;
+}
+
+/** Recovery from zero over a journal of `commands` workload commands: commands/s and CPU µs per command. */
+async function replayOnly(commands: number) {
+  const dir = await mkdtemp(join(tmpdir(), "ghx-core-replay-"));
+  try {
+    const writer = await openFileEventStore(join(dir, "events"));
+    const journaled = await writeJournal(writer, commands);
+    await writer.close();
+    const store = await openFileEventStore(join(dir, "events"));
+    const runs: { opsPerS: number; cpuUsPerCommand: number }[] = [];
+    for (let run = 0; run < 2; run++) {
+      const cpu = process.cpuUsage();
+      const started = performance.now();
+      const recovered = await recover(store, undefined);
+      const seconds = (performance.now() - started) / 1000;
+      if (recovered.replayedCommands !== journaled) throw new Error("replay did not see every command");
+      runs.push({
+        opsPerS: Math.round(journaled / seconds),
+        cpuUsPerCommand: perCommand(cpuMicros(cpu), journaled),
+      });
+    }
+    await store.close();
+    return { journaled, first: runs[0]!, second: runs[1]! };
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
 /** One phase alone after a warm-up (--only); its JSON line is the last line. */
 async function onePhase(phase: string): Promise<void> {
+  if (phase === "replay") {
+    configureHeapForCore();
+    const { journaled, first, second } = await replayOnly(Number(values.commands));
+    console.log(
+      JSON.stringify({
+        bench: "core-replay",
+        ops_per_s: second.opsPerS,
+        p50_us: null,
+        p99_us: null,
+        cpu_us_per_cmd: second.cpuUsPerCommand,
+        first_run_ops_per_s: first.opsPerS,
+        commands: journaled,
+        accounts: Number(values.accounts),
+        products: Number(values.products),
+      }),
+    );
+    return;
+  }
   if (phase === "apply") {
     const { usPerCommand, cpuUsPerCommand } = applyOnly(600_000, 300_000);
     console.log(
@@ -276,7 +364,7 @@ async function onePhase(phase: string): Promise<void> {
     return;
   }
   if (phase !== "saturated" && phase !== "open")
-    throw new Error(`--only: apply, saturated or open, not ${phase}`);
+    throw new Error(`--only: apply, saturated, open or replay, not ${phase}`);
   configureHeapForCore();
   const workload = workloadOf();
   const dir = await mkdtemp(join(tmpdir(), "ghx-core-bench-"));
