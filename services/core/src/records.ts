@@ -1,8 +1,9 @@
 // The two record kinds of the core, one EventStore event per group commit each: the command
 // journal record (the source of truth) and the events record (what the core emitted for it).
 // Journal record k and events record k cover the same sequence numbers, so after a crash the
-// core knows which events records are missing by comparing the two streams' revisions.
-// Sequence numbers are implicit (first + index): a batch is gap-free by construction.
+// core finds the events records that are missing by the sequence number `core-events` is complete
+// through (replay.ts, eventsHead). Sequence numbers are implicit (first + index): a batch is
+// gap-free by construction. The journal's commands are packed as bytes (journal-codec.ts).
 
 import type { Sequenced } from "@ghx/core";
 import type { CoreCommand, CoreEvent } from "@ghx/domain";
