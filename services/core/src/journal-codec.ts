@@ -164,7 +164,10 @@ export class CommandPacker {
 
   /** Zigzag, then LEB128: sequencer times go up, but nothing here relies on it. */
   private signed(value: number): void {
-    this.uint(value < 0 ? -value * 2 - 1 : value * 2);
+    const zigzag = value < 0 ? -value * 2 - 1 : value * 2;
+    // Wall-clock milliseconds are far below this; a time beyond it would not come back exact.
+    if (!Number.isSafeInteger(zigzag)) throw new RangeError(`journal: time step ${value} is out of range`);
+    this.uint(zigzag);
   }
 
   /**
@@ -186,7 +189,7 @@ export class CommandPacker {
   /**
    * UTF-8 bytes after a varint of (byte length × 2 + 1 when every byte is ASCII), so that ids,
    * ASCII by their schema, are read back without UTF-8 decoding. Written first and moved when the
-   * length needs a second byte. The caller reserved room for three bytes per UTF-16 unit.
+   * length needs a second byte.
    */
   private text(value: string): void {
     this.reserve(value.length * 3 + 8);

@@ -113,6 +113,11 @@ describe("journal codec", () => {
     );
   });
 
+  it("refuses a sequencer time it could not give back exactly", () => {
+    const command = order("o1", "b", "buy", 500, 1);
+    expect(() => journalRecord(1, [2 ** 52 + 2], [command])).toThrow(/time step .* out of range/);
+  });
+
   it("reuses its buffer from batch to batch without carrying anything over", () => {
     const packer = new CommandPacker();
     const big = Array.from({ length: 3_000 }, (_, i) =>
