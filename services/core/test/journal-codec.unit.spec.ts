@@ -1,11 +1,22 @@
 // The journal's packed commands: every valid command comes back as it was submitted (absent
 // optional fields as undefined), with its sequence number and time; journals written in format 1
 // (JSON) still read; damaged bytes fail loudly instead of decoding into other commands.
-import { type CoreCommand, coreCommandSchema } from "@ghx/domain";
+import { applyCommand, initialState, stateHash } from "@ghx/core";
+import { type CoreCommand, type CoreEvent, coreCommandSchema } from "@ghx/domain";
+import { createMemoryEventStore } from "@ghx/eventstore";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { CoreRuntime, eventsStream, journalStream, recover, verifyJournal } from "../src/index.ts";
 import { CommandPacker, CommandReader } from "../src/journal-codec.ts";
-import { type JournalRecord, journalCommandCount, journalRecord, sequencedCommands } from "../src/records.ts";
+import {
+  encodeEventsRecord,
+  eventsRecordType,
+  type JournalRecord,
+  journalCommandCount,
+  journalRecord,
+  journalRecordType,
+  sequencedCommands,
+} from "../src/records.ts";
 import { marketSetup, order, symbol } from "./fixtures.ts";
 
 /** What decoding gives for a command: its defined fields (toEqual would pass over a stray key). */
@@ -237,5 +248,87 @@ describe("journal codec", () => {
     expect(() => [...sequencedCommands({ ...withOther, others: [deposit!, deposit!] })]).toThrow(
       /more after its 2 commands/,
     );
+  });
+
+  it("takes over a journal written in format 1: recovers it, appends format 2 after it, and verifies both", async () => {
+    // Format 1, as cores before the packed format wrote it: order commands as tuples.
+    const asFormatOne = (c: CoreCommand) =>
+      c.type === "PlaceOrder"
+        ? [
+            0,
+            c.commandId,
+            c.accountId,
+            c.clientOrderId,
+            c.symbol,
+            c.side,
+            c.orderType,
+            c.price ?? null,
+            c.qty,
+            c.tif,
+            c.expiry ?? null,
+            c.postOnly ?? null,
+            c.stpMode ?? null,
+          ]
+        : c.type === "CancelOrder"
+          ? [1, c.commandId, c.accountId, c.orderId ?? null, c.clientOrderId ?? null, null, null]
+          : c;
+    const batches: CoreCommand[][] = [
+      marketSetup(),
+      [order("o1", "b", "buy", 500, 2), order("o2", "p", "sell", 500, 1), order("o3", "b", "buy", 499, 1)],
+      [
+        { type: "CancelOrder", commandId: "c1", accountId: "b", clientOrderId: "o3" },
+        order("o4", "p", "sell", 501, 3),
+      ],
+    ];
+    const store = createMemoryEventStore();
+    const reference = initialState();
+    for (const [revision, commands] of batches.entries()) {
+      const first = reference.lastSeq + 1;
+      const ts = commands.map((_, i) => 1_700_000_000_000 + first + i);
+      const events: CoreEvent[][] = commands.map(
+        (command, i) => applyCommand(reference, { seq: first + i, ts: ts[i]!, command }).events,
+      );
+      const expectedRevision = revision === 0 ? ("no_stream" as const) : BigInt(revision - 1);
+      const record = { first, ts, commands: commands.map(asFormatOne) };
+      await store.append(journalStream, [{ type: journalRecordType, data: record }], {
+        expectedRevision,
+        commitId: `j${revision}`,
+      });
+      const [stored] = encodeEventsRecord({ first, ts, events }, Number.POSITIVE_INFINITY)!;
+      await store.append(eventsStream, [{ type: eventsRecordType, data: stored! }], {
+        expectedRevision,
+        commitId: `e${revision}`,
+      });
+    }
+
+    const recovered = await recover(store, undefined);
+    expect(recovered.replayedCommands).toBe(reference.lastSeq);
+    expect(stateHash(recovered.state)).toBe(stateHash(reference));
+
+    const core = new CoreRuntime(recovered, {
+      store,
+      snapshotEveryCommands: 1e9,
+      snapshotEveryMs: 1e12,
+      invariantCheckEveryCommands: 0,
+      clock: () => 1_800_000_000_000,
+    });
+    const filled = await core.submitValid(order("o5", "b", "buy", 501, 3));
+    expect(filled.events.map((e) => e.type)).toContain("TradeExecuted");
+    await core.submitValid({ type: "CancelOrder", commandId: "c2", accountId: "b", clientOrderId: "o1" });
+    await core.close({ snapshot: false });
+    const journal = await store.readStream(journalStream);
+    expect(journal.map((r) => "packed" in (r.data as JournalRecord))).toEqual([
+      false,
+      false,
+      false,
+      true,
+      true,
+    ]);
+
+    const again = await recover(store, undefined);
+    expect(stateHash(again.state)).toBe(stateHash(core.state));
+    const verified = await verifyJournal(store);
+    expect(verified.commands).toBe(core.state.lastSeq);
+    expect(verified.eventsRecordsCompared).toBe(journal.length);
   });
 });
