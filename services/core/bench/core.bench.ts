@@ -269,13 +269,12 @@ async function writeJournal(store: EventStore, commands: number): Promise<number
   const state = initialState();
   const groupCommit = 8_192;
   const ts = 1_765_000_000_000;
-  let setup = workload.setup;
-  let written = 0;
-  for (let revision = 0; written < setup.length + commands; revision++) {
-    const batch = setup.length > 0 ? setup.slice(0, groupCommit) : [];
-    setup = setup.slice(batch.length);
-    while (batch.length < groupCommit && written + batch.length < workload.setup.length + commands)
-      batch.push(workload.next());
+  const total = workload.setup.length + commands;
+  let fromSetup = 0;
+  const nextCommand = () =>
+    fromSetup < workload.setup.length ? workload.setup[fromSetup++]! : workload.next();
+  for (let revision = 0; state.lastSeq < total; revision++) {
+    const batch = Array.from({ length: Math.min(groupCommit, total - state.lastSeq) }, nextCommand);
     const first = state.lastSeq + 1;
     const times = batch.map((_, i) => ts + Math.floor((first + i) / 100));
     const events = batch.map(
@@ -295,9 +294,8 @@ async function writeJournal(store: EventStore, commands: number): Promise<number
       expectedRevision,
       commitId: `events-${first}`,
     });
-    written += batch.length;
   }
-  return written;
+  return total;
 }
 
 /** Recovery from zero over a journal of `commands` workload commands: commands/s and CPU µs per command. */

@@ -101,6 +101,28 @@ const commandArb: fc.Arbitrary<CoreCommand> = fc
   )
   .filter((command) => coreCommandSchema.safeParse(command).success) as fc.Arbitrary<CoreCommand>;
 
+/** A command as cores before the packed format journaled it (format 1): order commands as tuples. */
+const asFormatOne = (c: CoreCommand) =>
+  c.type === "PlaceOrder"
+    ? [
+        0,
+        c.commandId,
+        c.accountId,
+        c.clientOrderId,
+        c.symbol,
+        c.side,
+        c.orderType,
+        c.price ?? null,
+        c.qty,
+        c.tif,
+        c.expiry ?? null,
+        c.postOnly ?? null,
+        c.stpMode ?? null,
+      ]
+    : c.type === "CancelOrder"
+      ? [1, c.commandId, c.accountId, c.orderId ?? null, c.clientOrderId ?? null, null, null]
+      : c;
+
 describe("journal codec", () => {
   it("gives back every command as submitted, with its sequence number and time, after JSON", () => {
     fc.assert(
@@ -154,25 +176,7 @@ describe("journal codec", () => {
     const formatOne = JSON.stringify({
       first: 1,
       ts,
-      commands: commands.map((c) =>
-        c.type === "PlaceOrder"
-          ? [
-              0,
-              c.commandId,
-              c.accountId,
-              c.clientOrderId,
-              c.symbol,
-              c.side,
-              c.orderType,
-              c.price,
-              c.qty,
-              c.tif,
-              null,
-              null,
-              null,
-            ]
-          : c,
-      ),
+      commands: commands.map(asFormatOne),
     }).length;
     expect(packed).toBeLessThan(formatOne / 2);
   });
@@ -251,27 +255,6 @@ describe("journal codec", () => {
   });
 
   it("takes over a journal written in format 1: recovers it, appends format 2 after it, and verifies both", async () => {
-    // Format 1, as cores before the packed format wrote it: order commands as tuples.
-    const asFormatOne = (c: CoreCommand) =>
-      c.type === "PlaceOrder"
-        ? [
-            0,
-            c.commandId,
-            c.accountId,
-            c.clientOrderId,
-            c.symbol,
-            c.side,
-            c.orderType,
-            c.price ?? null,
-            c.qty,
-            c.tif,
-            c.expiry ?? null,
-            c.postOnly ?? null,
-            c.stpMode ?? null,
-          ]
-        : c.type === "CancelOrder"
-          ? [1, c.commandId, c.accountId, c.orderId ?? null, c.clientOrderId ?? null, null, null]
-          : c;
     const batches: CoreCommand[][] = [
       marketSetup(),
       [order("o1", "b", "buy", 500, 2), order("o2", "p", "sell", 500, 1), order("o3", "b", "buy", 499, 1)],
